@@ -1,0 +1,77 @@
+/**
+ * openStore: the one way to get a KvsEngine. Resolves the engine (named, or remembered by the
+ * data directory, or the default), checks the options against what the engine supports, and
+ * opens it.
+ */
+import * as path from 'node:path';
+import { ErrorCodes, KvsError } from './errors.js';
+import { DEFAULT_ENGINE, findEngine, loadEngine } from './registry.js';
+import { isEmptyOrMissing, MARKER_FILE, readMarker, writeMarker } from './store-marker.js';
+import { SYNC_POLICIES, type KvsEngine, type SyncPolicy } from './types.js';
+
+export interface OpenOptions {
+  /** Engine name; defaults to the engine that created `dir`, else "bitcask". */
+  engine?: string;
+  /** Data directory, required by engines that keep data on disk. Created if missing (unless readOnly). */
+  dir?: string;
+  /** Default "always": every acknowledged write is on disk. */
+  sync?: SyncPolicy;
+  /** Period of the background fsync under the "interval" policy. Default 1000 ms. */
+  syncIntervalMs?: number;
+  /** Open without taking the write lock; writes reject with READ_ONLY. The store must exist. */
+  readOnly?: boolean;
+  /** Engine-specific tuning (see the engine's documentation). */
+  options?: Record<string, unknown>;
+}
+
+export const DEFAULT_SYNC: SyncPolicy = 'always';
+export const DEFAULT_SYNC_INTERVAL_MS = 1000;
+
+export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
+  const sync = options.sync ?? DEFAULT_SYNC;
+  if (!SYNC_POLICIES.includes(sync)) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sync policy must be one of ${SYNC_POLICIES.join(', ')}; got ${JSON.stringify(sync)}`);
+  }
+  const syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
+  if (!(Number.isFinite(syncIntervalMs) && syncIntervalMs > 0)) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `syncIntervalMs must be a positive number of milliseconds; got ${String(syncIntervalMs)}`);
+  }
+  const readOnly = options.readOnly === true;
+  if (options.engine !== undefined) findEngine(options.engine); // unknown names fail before touching the disk
+
+  let engineName = options.engine;
+  let dir = '';
+  const onDisk = options.dir !== undefined && (options.engine === undefined || (await loadEngine(options.engine)).supports.directory);
+  if (onDisk) {
+    dir = path.resolve(options.dir!);
+    const marker = readMarker(dir);
+    if (marker !== undefined) {
+      if (engineName !== undefined && engineName !== marker.engine) {
+        throw new KvsError(
+          ErrorCodes.ENGINE_MISMATCH,
+          `${dir} was created by the ${marker.engine} engine, not ${engineName}; omit the engine to use ${marker.engine}, or choose another directory`,
+          { details: { dir, expected: marker.engine, requested: engineName } },
+        );
+      }
+      engineName = marker.engine;
+    } else if (!isEmptyOrMissing(dir)) {
+      throw new KvsError(
+        ErrorCodes.NOT_A_STORE,
+        `${dir} holds files but is not a kvs store (no ${MARKER_FILE}); choose an empty or new directory`,
+        { details: { dir } },
+      );
+    } else if (readOnly) {
+      throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no kvs store at ${dir}; create one by writing to it (kvs set KEY VALUE), or pass the right directory`, { details: { dir } });
+    }
+  }
+  engineName ??= DEFAULT_ENGINE;
+  const engine = await loadEngine(engineName);
+  if (engine.supports.directory && dir === '') {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
+  }
+  if (!engine.supports.syncPolicies.includes(sync)) {
+    throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${sync}" sync policy; it supports ${engine.supports.syncPolicies.join(', ')}`);
+  }
+  if (engine.supports.directory && !readOnly && readMarker(dir) === undefined) writeMarker(dir, engineName);
+  return engine.open({ dir, sync, syncIntervalMs, readOnly, options: options.options ?? {} });
+}

@@ -1,0 +1,119 @@
+/**
+ * The engine contract: what every kvs storage engine offers, whatever it stores data in.
+ * Keys and values are bytes; strings are accepted as UTF-8 and results are always Buffers.
+ */
+
+/** A key or value as callers may give it. Strings are encoded as UTF-8. */
+export type BytesLike = string | Uint8Array;
+
+/**
+ * When a write reaches stable storage.
+ * - `always`: fsync before the write's promise resolves (survives power loss once acknowledged).
+ * - `interval`: a background fsync every `syncIntervalMs` (default 1000 ms); a crash of the
+ *   machine can lose up to that window, a crash of the process loses nothing already written.
+ * - `never`: left to the operating system.
+ */
+export type SyncPolicy = 'always' | 'interval' | 'never';
+
+export const SYNC_POLICIES: readonly SyncPolicy[] = ['always', 'interval', 'never'];
+
+/** Bounds of a scan. All bounds combine (intersection); `prefix` is a bound like the others. */
+export interface ScanOptions {
+  prefix?: BytesLike;
+  gte?: BytesLike;
+  gt?: BytesLike;
+  lte?: BytesLike;
+  lt?: BytesLike;
+  /** Largest number of entries to yield; no limit when absent. */
+  limit?: number;
+  /** Yield in descending byte order. */
+  reverse?: boolean;
+}
+
+export type BatchOp =
+  | { type: 'set'; key: BytesLike; value: BytesLike }
+  | { type: 'delete'; key: BytesLike };
+
+/** What an engine can do; the conformance suite and the CLI honour it. */
+export interface Supports {
+  /** Data survives close and reopen. */
+  persistent: boolean;
+  /** `scan` yields in byte order of keys (otherwise in an unspecified order). */
+  orderedScan: boolean;
+  /** `batch` applies all of its operations or none, also across a crash. */
+  atomicBatch: boolean;
+  /** The sync policies the engine honours. */
+  syncPolicies: readonly SyncPolicy[];
+  /** `compact` reclaims space (otherwise it is a no-op that reports zero). */
+  compaction: boolean;
+  /** The engine stores data in a local directory (otherwise in memory or on a server). */
+  directory: boolean;
+}
+
+/** A statistic: a number, a short text, or a list/record of them for per-file detail. */
+export type StatValue = number | string | boolean | null | StatValue[] | { [name: string]: StatValue };
+
+/** Engine statistics. The three common fields are always present; engines add their own. */
+export interface EngineStats {
+  engine: string;
+  /** Live keys. */
+  keys: number;
+  /** Bytes the store occupies on disk (0 for engines without a directory). */
+  diskBytes: number;
+  [name: string]: StatValue;
+}
+
+export interface CompactResult {
+  bytesBefore: number;
+  bytesAfter: number;
+  /** bytesBefore - bytesAfter, never negative. */
+  reclaimedBytes: number;
+  /** Engine-specific facts about the compaction (files merged, duration, ...). */
+  details: { [name: string]: StatValue };
+}
+
+export type EngineStatus = 'open' | 'closing' | 'closed';
+
+/**
+ * A key-value store. Methods reject with a KvsError once `close()` has been called.
+ * Operations issued without awaiting run in the order they were issued.
+ */
+export interface KvsEngine {
+  /** Registry name of the engine ("bitcask", "memory", ...). */
+  readonly name: string;
+  readonly supports: Supports;
+  readonly status: EngineStatus;
+  /** True iff the store was opened read-only (writes reject with READ_ONLY). */
+  readonly readOnly: boolean;
+
+  /** The value of `key`, or `undefined` iff the key is absent. */
+  get(key: BytesLike): Promise<Buffer | undefined>;
+  /** True iff `key` is present. */
+  has(key: BytesLike): Promise<boolean>;
+  /** Stores `value` under `key`, replacing any previous value. */
+  set(key: BytesLike, value: BytesLike): Promise<void>;
+  /** Removes `key`; resolves true iff it was present. */
+  delete(key: BytesLike): Promise<boolean>;
+  /** Applies `ops` in order; atomically iff `supports.atomicBatch`. Validates every op before applying any. */
+  batch(ops: readonly BatchOp[]): Promise<void>;
+  /** Entries within the bounds, in byte order of keys (descending with `reverse`). */
+  scan(options?: ScanOptions): AsyncIterable<[Buffer, Buffer]>;
+  /** Number of live keys. */
+  count(): Promise<number>;
+  /** Reclaims space held by overwritten and deleted data now. */
+  compact(): Promise<CompactResult>;
+  stats(): Promise<EngineStats>;
+  /** Waits for pending operations, makes written data durable, releases the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Options every engine receives from `openStore`, already validated. */
+export interface EngineOpenOptions {
+  /** Absolute data directory (engines with `supports.directory`). */
+  dir: string;
+  sync: SyncPolicy;
+  syncIntervalMs: number;
+  readOnly: boolean;
+  /** Engine-specific tuning; each engine validates and documents its own keys. */
+  options: Record<string, unknown>;
+}
