@@ -1,8 +1,8 @@
-/** The bitcask engine's registry entry. (Work in progress.) */
+/** The bitcask engine's registry entry. */
 import type { EngineModule } from '../../engine/registry.js';
-import { MemoryEngine, memorySupports } from '../memory/memory-engine.js';
+import { BitcaskEngine, bitcaskSupports } from './bitcask-engine.js';
 
 export const bitcaskEngine: EngineModule = {
-  supports: { ...memorySupports, persistent: true, directory: true },
-  open: async (options) => new MemoryEngine(options.readOnly),
+  supports: bitcaskSupports,
+  open: async (options) => BitcaskEngine.open(options),
 };

@@ -1,0 +1,33 @@
+/** `kvs get KEY`: prints a value byte for byte. */
+import { checkKey } from '../../engine/validate.js';
+import { jsonFlag, keyArg } from '../flags.js';
+import { encodeBytes, printJson, writeAll } from '../output.js';
+import { StoreCommand } from '../store-command.js';
+
+export default class Get extends StoreCommand {
+  static override summary = 'Print the value of a key.';
+  static override description = `Writes the value's bytes to stdout unchanged (a newline is added only on a terminal), so binary values can be redirected to a file. A missing key prints "Key not found" and exits 0. With --json prints {"key","found","value","encoding"}, where encoding is "utf8", or "base64" for a value that is not valid UTF-8.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> user:1',
+    '<%= config.bin %> <%= command.id %> avatar:1 > avatar.png',
+    '<%= config.bin %> <%= command.id %> user:1 --json',
+  ];
+  static override args = {
+    key: keyArg,
+  };
+  static override flags = { json: jsonFlag };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Get);
+    const key = checkKey(args.key);
+    const value = await this.withStore(flags, { readOnly: true }, (store) => store.get(key));
+    if (flags.json) {
+      if (value === undefined) return printJson({ key: args.key, found: false });
+      const { text, encoding } = encodeBytes(value);
+      return printJson({ key: args.key, found: true, value: text, encoding });
+    }
+    if (value === undefined) return writeAll('Key not found\n');
+    await writeAll(value);
+    if (process.stdout.isTTY) await writeAll('\n');
+  }
+}

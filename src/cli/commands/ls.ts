@@ -1,0 +1,56 @@
+/** `kvs ls`: lists keys (and values) in byte order, streamed. */
+import { Flags } from '@oclif/core';
+import type { ScanOptions } from '../../index.js';
+import { jsonFlag } from '../flags.js';
+import { BufferedOutput, entryJson } from '../output.js';
+import { StoreCommand } from '../store-command.js';
+
+export default class Ls extends StoreCommand {
+  static override summary = 'List keys in byte order.';
+  static override description = `Prints one key per line, or "key<TAB>value" with --values, in byte order of keys (descending with --reverse). Bounds combine: --prefix, --start (inclusive) and --end (exclusive). With --json prints a JSON array of {"key"} objects, or {"key","value","encoding"} with --values (encoding "utf8", or "base64" for a value that is not valid UTF-8; a key that is not valid UTF-8 is base64 with "keyEncoding":"base64"). Output is streamed, so any number of keys can be listed.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --prefix user: --limit 10',
+    '<%= config.bin %> <%= command.id %> --start a --end n --values',
+    '<%= config.bin %> <%= command.id %> --reverse --limit 1',
+    '<%= config.bin %> <%= command.id %> --prefix user: --values --json',
+  ];
+  static override flags = {
+    prefix: Flags.string({ char: 'p', helpValue: '<prefix>', summary: 'Only keys that start with this prefix.' }),
+    start: Flags.string({ helpValue: '<key>', summary: 'Only keys at or after this key (inclusive).' }),
+    end: Flags.string({ helpValue: '<key>', summary: 'Only keys before this key (exclusive).' }),
+    limit: Flags.integer({ char: 'n', min: 0, helpValue: '<count>', summary: 'List at most this many keys.' }),
+    reverse: Flags.boolean({ char: 'r', default: false, summary: 'List in descending order.' }),
+    values: Flags.boolean({ default: false, summary: 'Print each value after its key.' }),
+    json: jsonFlag,
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Ls);
+    const scan: ScanOptions = { reverse: flags.reverse };
+    if (flags.prefix !== undefined) scan.prefix = flags.prefix;
+    if (flags.start !== undefined) scan.gte = flags.start;
+    if (flags.end !== undefined) scan.lt = flags.end;
+    if (flags.limit !== undefined) scan.limit = flags.limit;
+    const out = new BufferedOutput();
+    await this.withStore(flags, { readOnly: true }, async (store) => {
+      let first = true;
+      if (flags.json) await out.write('[');
+      for await (const [key, value] of store.scan(scan)) {
+        if (flags.json) {
+          await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(entryJson(key, flags.values ? value : undefined))}`);
+        } else if (flags.values) {
+          await out.write(Buffer.concat([key, TAB, value, NEWLINE]));
+        } else {
+          await out.write(Buffer.concat([key, NEWLINE]));
+        }
+        first = false;
+      }
+      if (flags.json) await out.write(first ? ']\n' : '\n]\n');
+    });
+    await out.flush();
+  }
+}
+
+const TAB = Buffer.from('\t');
+const NEWLINE = Buffer.from('\n');

@@ -1,0 +1,24 @@
+/** `kvs rm KEY`: deletes a key. */
+import { checkKey } from '../../engine/validate.js';
+import { keyArg, syncFlag } from '../flags.js';
+import { StoreCommand } from '../store-command.js';
+
+export default class Rm extends StoreCommand {
+  static override summary = 'Delete a key.';
+  static override description = 'Prints nothing on success. A missing key prints "Key not found" on stderr and exits 1.';
+  static override examples = ['<%= config.bin %> <%= command.id %> user:1'];
+  static override args = {
+    key: keyArg,
+  };
+  static override flags = { sync: syncFlag };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(Rm);
+    const key = checkKey(args.key);
+    const deleted = await this.withStore(flags, { sync: flags.sync }, (store) => store.delete(key));
+    if (!deleted) {
+      process.stderr.write('Key not found\n');
+      process.exitCode = 1;
+    }
+  }
+}

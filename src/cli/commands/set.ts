@@ -1,0 +1,32 @@
+/** `kvs set KEY [VALUE]`: stores a value from the argument, a file, or stdin. */
+import { Args, Flags } from '@oclif/core';
+import { checkKey } from '../../engine/validate.js';
+import { keyArg, syncFlag } from '../flags.js';
+import { StoreCommand } from '../store-command.js';
+import { readValue } from '../value-input.js';
+
+export default class SetCommand extends StoreCommand {
+  static override summary = 'Store a value under a key.';
+  static override description = `Replaces any previous value. The value is the VALUE argument (stored as UTF-8), or the raw bytes of --file PATH (--file - reads stdin); give exactly one. Keys are 1 to 65536 bytes, values at most 64 MiB; an oversized key or value is rejected before anything is written. Prints nothing on success.`;
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> user:1 Alice',
+    '<%= config.bin %> <%= command.id %> avatar:1 --file ./avatar.png',
+    'echo -n hello | <%= config.bin %> <%= command.id %> greeting --file -',
+    '<%= config.bin %> <%= command.id %> user:2 Bob --dir /tmp/users --sync never',
+  ];
+  static override args = {
+    key: keyArg,
+    value: Args.string({ required: false, ignoreStdin: true, description: 'Value (UTF-8); omit it when using --file.' }),
+  };
+  static override flags = {
+    file: Flags.string({ char: 'f', helpValue: '<path>', summary: 'Read the value (raw bytes) from this file; - reads stdin.' }),
+    sync: syncFlag,
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(SetCommand);
+    const key = checkKey(args.key); // before opening: a rejected write must not create the store
+    const value = await readValue({ value: args.value, file: flags.file });
+    await this.withStore(flags, { sync: flags.sync }, (store) => store.set(key, value));
+  }
+}

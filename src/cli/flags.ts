@@ -1,0 +1,43 @@
+/**
+ * Flags and arguments shared by several commands. Store flags (--engine, --dir) are the
+ * `baseFlags` of every data command; --json and --sync are added by the commands that print
+ * data or write.
+ */
+import { Args, Flags } from '@oclif/core';
+import { DEFAULT_ENGINE, SYNC_POLICIES } from '../index.js';
+
+/** Where the store lives when neither --dir nor KVS_DIR is given (relative to the working directory). */
+export const DEFAULT_DIR = './kvs-data';
+
+export const storeFlags = {
+  engine: Flags.string({
+    char: 'e',
+    env: 'KVS_ENGINE',
+    helpValue: '<name>',
+    summary: `Storage engine (see \`kvs engines\`). Default: the engine that created --dir, else ${DEFAULT_ENGINE}.`,
+  }),
+  dir: Flags.string({
+    char: 'd',
+    env: 'KVS_DIR',
+    default: DEFAULT_DIR,
+    helpValue: '<path>',
+    summary: 'Data directory of the store; a relative path is taken from the current directory. Created by the first write.',
+  }),
+};
+
+export const jsonFlag = Flags.boolean({
+  summary: 'Print the result as JSON.',
+  default: false,
+});
+
+export const syncFlag = Flags.option({
+  options: SYNC_POLICIES,
+  helpValue: '<policy>',
+  summary: 'When writes reach the disk: always (fsync each write, the default), interval or never.',
+})();
+
+/**
+ * The KEY argument. Every argument sets `ignoreStdin`: by default oclif fills a missing
+ * argument from stdin's lines (trimmed), which would swallow `kvs set KEY --file -` input.
+ */
+export const keyArg = Args.string({ required: true, ignoreStdin: true, description: 'Key (UTF-8).' });

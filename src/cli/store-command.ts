@@ -1,0 +1,35 @@
+/**
+ * The base of commands that work on a store: adds --engine and --dir and opens the store for
+ * exactly the duration of one callback, so the lock is always released and writes made durable.
+ */
+import { openStore, type KvsEngine, type OpenOptions, type SyncPolicy } from '../index.js';
+import { BaseCommand } from './base-command.js';
+import { storeFlags } from './flags.js';
+
+export interface StoreFlags {
+  engine: string | undefined;
+  dir: string;
+}
+
+export interface OpenMode {
+  /** Read commands: no lock, no writes, and a missing store is STORE_NOT_FOUND. */
+  readOnly?: boolean;
+  sync?: SyncPolicy | undefined;
+}
+
+export abstract class StoreCommand extends BaseCommand {
+  static override baseFlags = storeFlags;
+
+  /** Opens the store named by the flags, runs `use`, and closes the store whatever happens. */
+  protected async withStore<R>(flags: StoreFlags, mode: OpenMode, use: (store: KvsEngine) => Promise<R>): Promise<R> {
+    const options: OpenOptions = { dir: flags.dir, readOnly: mode.readOnly === true };
+    if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
+    if (mode.sync !== undefined) options.sync = mode.sync;
+    const store = await openStore(options);
+    try {
+      return await use(store);
+    } finally {
+      await store.close();
+    }
+  }
+}

@@ -1,0 +1,393 @@
+/**
+ * The Bitcask engine (Sheehy & Smith, 2010): an append-only log of records in data files and
+ * an in-memory keydir from each key to its latest record, so a get is one disk read.
+ * Coordinates the pieces: lock, recovery (load-store), appends and rotation, sync policy,
+ * hints, and merges (policy in merge-policy, mechanism in merge).
+ *
+ * Concurrency: all reads and appends are synchronous, so each call's effect is visible to
+ * the next one and a merge never races a read. Only fsync and merges are asynchronous.
+ */
+import { BaseEngine } from '../../engine/base-engine.js';
+import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
+import { inRange, type KeyRange } from '../../engine/key-range.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import type { CheckedOp } from '../../engine/validate.js';
+import { compareBytes } from '../../util/bytes.js';
+import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
+import { GroupSync } from '../../util/group-sync.js';
+import { DataFile } from './data-file.js';
+import type { FileTable } from './file-table.js';
+import { formatFileId } from './file-names.js';
+import { extendHint } from './hint-coverage.js';
+import { Keydir } from './keydir.js';
+import { loadStore, type TornTail } from './load-store.js';
+import { DirectoryLock } from './lock.js';
+import { mergeFiles } from './merge.js';
+import { shouldMerge } from './merge-policy.js';
+import { parseOptions, type BitcaskOptions } from './options.js';
+import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
+
+export const bitcaskSupports: Supports = {
+  persistent: true,
+  orderedScan: true,
+  atomicBatch: true,
+  syncPolicies: ['always', 'interval', 'never'],
+  compaction: true,
+  directory: true,
+};
+
+/** Values up to this size are copied next to their header so the record is one write. */
+const INLINE_VALUE_BYTES = 16 * 1024;
+
+export class BitcaskEngine extends BaseEngine {
+  readonly name = 'bitcask';
+  readonly supports = bitcaskSupports;
+  readonly #dir: string;
+  readonly #options: BitcaskOptions;
+  readonly #sync: SyncPolicy;
+  readonly #table: FileTable;
+  readonly #keydir: Keydir;
+  readonly #lock: DirectoryLock | undefined;
+  readonly #tornTails: TornTail[];
+  readonly #groupSync: GroupSync;
+  #active: DataFile | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #unsynced = false;
+  /** Background work (sealing hints, merges) runs one task at a time on this chain. */
+  #background: Promise<void> = Promise.resolve();
+  #merging: Promise<CompactResult> | undefined;
+  /** A failed fsync or an unremovable partial write: the log can no longer be trusted to be durable, so writes stop. */
+  #fatal: unknown;
+  /** The last failure of background work (hint sealing, automatic merge); the store stays usable. */
+  #lastBackgroundError: unknown;
+  #mergeCount = 0;
+  #mergeReclaimed = 0;
+  readonly #openedInMs: number;
+
+  private constructor(dir: string, opts: EngineOpenOptions, options: BitcaskOptions, lock: DirectoryLock | undefined, started: number) {
+    super(opts.readOnly);
+    this.#dir = dir;
+    this.#options = options;
+    this.#sync = opts.sync;
+    this.#lock = lock;
+    this.#keydir = new Keydir();
+    const loaded = loadStore(dir, this.#keydir, !opts.readOnly);
+    this.#table = loaded.table;
+    this.#tornTails = loaded.tornTails;
+    this.#groupSync = new GroupSync(() => this.#active!.fsyncAsync());
+    if (!opts.readOnly) {
+      const last = this.#table.files.at(-1);
+      this.#active = last !== undefined && last.id.minor === 0 ? last : this.#newActiveFile();
+      if (opts.sync === 'interval') {
+        this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
+        this.#timer.unref();
+      }
+      this.#maybeMerge();
+    }
+    this.#openedInMs = performance.now() - started;
+  }
+
+  static open(opts: EngineOpenOptions): BitcaskEngine {
+    const started = performance.now();
+    const options = parseOptions(opts.options);
+    const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
+    try {
+      return new BitcaskEngine(opts.dir, opts, options, lock, started);
+    } catch (err) {
+      lock?.release();
+      throw err;
+    }
+  }
+
+  // ---- reads ----
+
+  protected _get(key: Buffer): Buffer | undefined {
+    const kd = this.#keydir;
+    const h = kd.find(key);
+    if (h < 0) return undefined;
+    return this.#table.byIndex(kd.fileId(h)).readValue(kd.offset(h), key.length, kd.valueSize(h));
+  }
+
+  protected override _has(key: Buffer): boolean {
+    return this.#keydir.find(key) >= 0;
+  }
+
+  /**
+   * The keydir is a hash table, so a scan sorts the matching keys first (O(m log m) for m keys
+   * in range); values are read as the scan advances and reflect the latest write.
+   */
+  protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
+    const kd = this.#keydir;
+    const keys: Buffer[] = [];
+    kd.forEach((h) => {
+      const key = kd.keyView(h);
+      if (inRange(range, key)) keys.push(Buffer.from(key));
+    });
+    keys.sort(range.reverse ? (a, b) => compareBytes(b, a) : compareBytes);
+    let yielded = 0;
+    for (const key of keys) {
+      if (yielded >= range.limit) return;
+      const value = this._get(key);
+      if (value === undefined) continue; // deleted since the scan began
+      yielded++;
+      yield [key, value];
+    }
+  }
+
+  protected _count(): number {
+    return this.#keydir.size;
+  }
+
+  // ---- writes ----
+
+  protected _set(key: Buffer, value: Buffer): Promise<void> | undefined {
+    this.#throwIfBroken();
+    const ts = nowSeconds();
+    const size = recordSize(key.length, value.length);
+    const file = this.#fileFor(size);
+    const offset = file.size;
+    if (value.length <= INLINE_VALUE_BYTES) {
+      const record = Buffer.allocUnsafe(size);
+      encodeRecord(record, 0, key, value, 0, ts);
+      this.#append(file, [record]);
+    } else {
+      this.#append(file, [encodeHeaderAndKey(key, value, 0, ts), value]);
+    }
+    this.#table.apply(file, key, offset, value.length, 0, ts);
+    return this.#afterWrite();
+  }
+
+  protected _delete(key: Buffer): Promise<boolean> | boolean {
+    this.#throwIfBroken();
+    if (this.#keydir.find(key) < 0) return false;
+    const size = recordSize(key.length, 0);
+    const file = this.#fileFor(size);
+    const offset = file.size;
+    const ts = nowSeconds();
+    const record = Buffer.allocUnsafe(size);
+    encodeRecord(record, 0, key, Buffer.alloc(0), FLAG_TOMBSTONE, ts);
+    this.#append(file, [record]);
+    this.#table.apply(file, key, offset, 0, FLAG_TOMBSTONE, ts);
+    const synced = this.#afterWrite();
+    return synced === undefined ? true : synced.then(() => true);
+  }
+
+  /** One append for the whole batch; every record but the last says more follow, so recovery applies all or none. */
+  protected _batch(ops: CheckedOp[]): Promise<void> | undefined {
+    this.#throwIfBroken();
+    const ts = nowSeconds();
+    const empty = Buffer.alloc(0);
+    const sizes = ops.map((op) => recordSize(op.key.length, op.type === 'set' ? op.value.length : 0));
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const file = this.#fileFor(total);
+    const start = file.size;
+    const buf = Buffer.allocUnsafe(total);
+    let at = 0;
+    ops.forEach((op, i) => {
+      const flags = (op.type === 'delete' ? FLAG_TOMBSTONE : 0) | (i < ops.length - 1 ? FLAG_BATCH_CONTINUES : 0);
+      at = encodeRecord(buf, at, op.key, op.type === 'set' ? op.value : empty, flags, ts);
+    });
+    this.#append(file, [buf]);
+    let offset = start;
+    ops.forEach((op, i) => {
+      this.#table.apply(file, op.key, offset, op.type === 'set' ? op.value.length : 0, op.type === 'delete' ? FLAG_TOMBSTONE : 0, ts);
+      offset += sizes[i]!;
+    });
+    return this.#afterWrite();
+  }
+
+  /** The active file, rotated first if `incoming` more bytes would overflow it. */
+  #fileFor(incoming: number): DataFile {
+    const active = this.#active!;
+    if (active.size === 0 || active.size + incoming <= this.#options.maxFileSize) return active;
+    return this.#rotate();
+  }
+
+  #rotate(): DataFile {
+    const sealed = this.#active!;
+    sealed.fsync(); // writers waiting on the group sync wrote to this file: cover them now
+    this.#unsynced = false;
+    this.#active = this.#newActiveFile();
+    this.#inBackground(() => {
+      if (sealed.hintCovered < sealed.size) extendHint(sealed, true);
+    });
+    this.#maybeMerge();
+    return this.#active;
+  }
+
+  #newActiveFile(): DataFile {
+    const last = this.#table.files.at(-1);
+    const file = DataFile.create(this.#dir, { major: (last?.id.major ?? 0) + 1, minor: 0 }, this.#table.nextIndex);
+    this.#table.add(file);
+    fsyncDirSync(this.#dir);
+    return file;
+  }
+
+  #append(file: DataFile, chunks: Buffer[]): void {
+    try {
+      file.append(chunks);
+    } catch (err) {
+      if (err instanceof KvsError && err.details.fatal === true) this.#fatal ??= err;
+      throw err;
+    }
+  }
+
+  #afterWrite(): Promise<void> | undefined {
+    if (this.#sync === 'always') return this.#fsync();
+    this.#unsynced = true;
+    return undefined;
+  }
+
+  /** Group-committed fsync of the active file; a failure stops all further writes (the page cache may have dropped them). */
+  #fsync(): Promise<void> {
+    return this.#groupSync.request().catch((err: unknown) => {
+      this.#fatal ??= err;
+      throw ioError(`fsync of ${this.#active?.path ?? this.#dir} failed`, err);
+    });
+  }
+
+  #intervalSync(): void {
+    if (!this.#unsynced || this.#active === undefined) return;
+    this.#unsynced = false;
+    this.#fsync().catch(() => undefined); // recorded in #fatal; the next write reports it
+  }
+
+  #throwIfBroken(): void {
+    if (this.#fatal !== undefined) {
+      const reason = this.#fatal instanceof Error ? this.#fatal.message : String(this.#fatal);
+      throw new KvsError(ErrorCodes.IO_ERROR, `the bitcask store at ${this.#dir} stopped accepting writes after a failed write or fsync (${reason}); close and reopen it to recover`, {
+        cause: this.#fatal,
+      });
+    }
+  }
+
+  // ---- merge ----
+
+  #inBackground(task: () => void | Promise<unknown>): Promise<void> {
+    const run = this.#background.then(task).then(
+      () => undefined,
+      (err: unknown) => {
+        this.#lastBackgroundError = err;
+      },
+    );
+    this.#background = run;
+    return run;
+  }
+
+  #sealedSpace(): { sealed: DataFile[]; sealedBytes: number; sealedDeadBytes: number } {
+    const sealed = this.#table.files.filter((f) => f !== this.#active);
+    return {
+      sealed,
+      sealedBytes: sealed.reduce((s, f) => s + f.size, 0),
+      sealedDeadBytes: sealed.reduce((s, f) => s + f.deadBytes, 0),
+    };
+  }
+
+  #maybeMerge(): void {
+    if (this.#merging === undefined && shouldMerge(this.#sealedSpace(), this.#options)) {
+      this.#merge().catch(() => undefined); // recorded by #inBackground, shown in stats
+    }
+  }
+
+  /** Merges every sealed file; one merge at a time. */
+  #merge(): Promise<CompactResult> {
+    if (this.#merging !== undefined) return this.#merging;
+    const run = (async (): Promise<CompactResult> => {
+      await this.#background; // hints of freshly sealed files first
+      const started = performance.now();
+      const bytesBefore = directorySizeSync(this.#dir);
+      const { sealed, sealedDeadBytes } = this.#sealedSpace();
+      if (sealed.length === 0 || sealedDeadBytes === 0) {
+        return { bytesBefore, bytesAfter: bytesBefore, reclaimedBytes: 0, details: { filesMerged: 0, filesWritten: 0, durationMs: 0 } };
+      }
+      const major = this.#active!.id.major - 1;
+      const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
+      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize);
+      const bytesAfter = directorySizeSync(this.#dir);
+      const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
+      this.#mergeCount++;
+      this.#mergeReclaimed += reclaimedBytes;
+      return {
+        bytesBefore,
+        bytesAfter,
+        reclaimedBytes,
+        details: {
+          filesMerged: result.inputFiles,
+          filesWritten: result.outputFiles,
+          recordsCopied: result.recordsCopied,
+          durationMs: Math.round(performance.now() - started),
+        },
+      };
+    })();
+    this.#merging = run;
+    const done = run.finally(() => {
+      this.#merging = undefined;
+    });
+    void this.#inBackground(() => done);
+    return run;
+  }
+
+  protected async _compact(): Promise<CompactResult> {
+    this.#throwIfBroken();
+    if (this.#merging !== undefined) await this.#merging.catch(() => undefined);
+    if (this.#active!.size > 0) this.#rotate();
+    return this.#merge();
+  }
+
+  // ---- stats and close ----
+
+  protected _stats(): EngineStats {
+    const files = this.#table.files;
+    const liveBytes = files.reduce((s, f) => s + f.liveBytes, 0);
+    const dataBytes = files.reduce((s, f) => s + f.size, 0);
+    const keys = this.#keydir.size;
+    return {
+      engine: this.name,
+      keys,
+      diskBytes: directorySizeSync(this.#dir),
+      liveBytes,
+      deadBytes: dataBytes - liveBytes,
+      dataFiles: files.length,
+      activeFile: this.#active === undefined ? null : this.#active.name,
+      keydirBytes: this.#keydir.memoryBytes,
+      keydirBytesPerKey: keys === 0 ? 0 : Math.round(this.#keydir.memoryBytes / keys),
+      syncPolicy: this.#sync,
+      maxFileSize: this.#options.maxFileSize,
+      merges: this.#mergeCount,
+      mergeReclaimedBytes: this.#mergeReclaimed,
+      mergePolicy: this.#options.autoMerge
+        ? `when dead bytes >= ${this.#options.mergeDeadRatio * 100}% of sealed files and >= ${this.#options.mergeMinDeadBytes} bytes`
+        : 'off (compact only)',
+      fsyncs: this.#groupSync.count,
+      openMs: Math.round(this.#openedInMs * 10) / 10,
+      lastBackgroundError: this.#lastBackgroundError === undefined ? null : String((this.#lastBackgroundError as Error).message ?? this.#lastBackgroundError),
+      tornTailsCut: this.#tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes })),
+      files: files.map((f) => ({
+        file: f.name,
+        id: formatFileId(f.id),
+        bytes: f.size,
+        liveBytes: f.liveBytes,
+        deadBytes: f.deadBytes,
+        hinted: f.hintCovered === f.size,
+      })),
+    };
+  }
+
+  protected async _close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    try {
+      if (this.#merging !== undefined) await this.#merging.catch(() => undefined);
+      await this.#background;
+      await this.#groupSync.idle();
+      const active = this.#active;
+      if (active !== undefined && this.#fatal === undefined) {
+        // Covers the active file with a hint (which fsyncs it first), so the next open reads no values.
+        if (active.hintCovered < active.size) extendHint(active, true);
+        else active.fsync();
+      }
+    } finally {
+      for (const file of this.#table.files) file.close();
+      this.#lock?.release();
+    }
+  }
+}

@@ -1,0 +1,382 @@
+/**
+ * The Bitcask keydir: key bytes -> (fileId, offset, valueSize, timestamp), built for memory.
+ * Single-threaded, synchronous; no method may be re-entered from a `forEach` callback except
+ * the read accessors and `update`.
+ *
+ * Why not `Map<string, object>`: at 1M keys that costs ~170 bytes/key (a string header, an
+ * object with four fields, a hash-table slot). Here every key costs 26 bytes of entry columns,
+ * 4 bytes per index slot (at most 0.75 full) and its own bytes in one arena, and the GC sees a
+ * handful of large typed arrays instead of millions of small objects.
+ *
+ * Layout, and why:
+ * - Entries are struct-of-arrays columns indexed by a handle (fileId, offset, valueSize,
+ *   timestamp, hash, keyOffset: u32 each; keyLength - 1: u16, since keys are 1..65536 bytes).
+ *   Handles never move, so callers may hold them across inserts, growth and arena compaction.
+ *   Removed handles go on a free list threaded through the keyOffset column.
+ * - The index is a power-of-two Uint32Array of handle + 1 (0 = empty slot), linear probing,
+ *   max load 0.75. Deletion shifts later members of the probe run back (no tombstones), so
+ *   lookups never slow down under churn. Each entry's 32-bit hash is stored, so growth reinserts
+ *   without touching key bytes and probing rejects most non-matches without reading them.
+ * - Key bytes are appended to one arena Buffer; removed keys leave garbage, and the arena is
+ *   compacted (copied, live keys only) once garbage exceeds half of the bytes written.
+ */
+import { MAX_KEY_BYTES } from '../../engine/limits.js';
+
+/** Width of the per-entry columns: five u32 columns, the arena offset (u32) and length (u16). */
+export const ENTRY_BYTES = 4 + 4 + 4 + 4 + 4 + 4 + 2;
+
+/** The index doubles before more than MAX_LOAD_NUM / MAX_LOAD_DEN of its slots are used. */
+const MAX_LOAD_NUM = 3;
+const MAX_LOAD_DEN = 4;
+
+/** Keys at most this long are compared with a byte loop, which beats a native call for them. */
+const SHORT_KEY_BYTES = 24;
+
+/** Below this many written bytes compaction is not worth a copy. */
+const MIN_COMPACT_BYTES = 4096;
+
+const MIN_CAPACITY = 8;
+/** Arena bytes presized per entry of initial capacity. */
+const TYPICAL_KEY_BYTES = 16;
+const NO_HANDLE = -1;
+
+export class Keydir {
+  #capacity = 0;
+  #fileIds!: Uint32Array;
+  #offsets!: Uint32Array;
+  #valueSizes!: Uint32Array;
+  #timestamps!: Uint32Array;
+  #hashes!: Uint32Array;
+  /** Arena offset of a live entry's key; the next free handle for a freed one. */
+  #keyOffsets!: Uint32Array;
+  #keyLengthsMinus1!: Uint16Array;
+
+  #index!: Uint32Array;
+  #mask = 0;
+
+  #arena!: Buffer;
+  /** Arena bytes written (live keys plus garbage). */
+  #arenaUsed = 0;
+  #arenaGarbage = 0;
+
+  #size = 0;
+  /** Handles below this have been handed out at least once. */
+  #highWater = 0;
+  #freeHead = NO_HANDLE;
+
+  readonly #initialCapacity: number;
+  readonly #initialArenaBytes: number;
+
+  /** `initialCapacity`: entries to hold before the first growth (presize when loading). */
+  constructor(initialCapacity = 16) {
+    if (!Number.isSafeInteger(initialCapacity) || initialCapacity < 0) {
+      throw new RangeError(`keydir capacity must be a non-negative integer, got ${initialCapacity}`);
+    }
+    this.#initialCapacity = Math.max(MIN_CAPACITY, initialCapacity);
+    this.#initialArenaBytes = this.#initialCapacity * TYPICAL_KEY_BYTES;
+    this.#reset();
+  }
+
+  /** Live entries. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Bytes held by the typed arrays and the key arena (what the keydir costs in memory). */
+  get memoryBytes(): number {
+    return this.#capacity * ENTRY_BYTES + this.#index.byteLength + this.#arena.length;
+  }
+
+  /** Entry handle of `key`, or -1 iff absent. */
+  find(key: Uint8Array): number {
+    const hash = hashBytes(key);
+    const index = this.#index;
+    const mask = this.#mask;
+    const lengthMinus1 = key.length - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const stored = index[slot]!;
+      if (stored === 0) return NO_HANDLE;
+      const handle = stored - 1;
+      if (
+        this.#hashes[handle] === hash &&
+        this.#keyLengthsMinus1[handle] === lengthMinus1 &&
+        this.#keyEquals(handle, key)
+      ) {
+        return handle;
+      }
+    }
+  }
+
+  /** Adds `key` (REQUIRES: absent, 1..65536 bytes); copies the key bytes; returns its handle. */
+  insert(key: Uint8Array, fileId: number, offset: number, valueSize: number, timestamp: number): number {
+    const length = key.length;
+    if (length < 1 || length > MAX_KEY_BYTES) {
+      throw new RangeError(`keydir key must be 1..${MAX_KEY_BYTES} bytes, got ${length}`);
+    }
+    checkFields(fileId, offset, valueSize, timestamp);
+    if ((this.#size + 1) * MAX_LOAD_DEN > this.#index.length * MAX_LOAD_NUM) {
+      this.#growIndex();
+    }
+    if (this.#arenaUsed + length > this.#arena.length) this.#makeArenaRoom(length);
+
+    const handle = this.#allocateHandle();
+    const hash = hashBytes(key);
+    this.#hashes[handle] = hash;
+    this.#keyOffsets[handle] = this.#arenaUsed;
+    this.#keyLengthsMinus1[handle] = length - 1;
+    this.#arena.set(key, this.#arenaUsed);
+    this.#arenaUsed += length;
+    this.#fileIds[handle] = fileId;
+    this.#offsets[handle] = offset;
+    this.#valueSizes[handle] = valueSize;
+    this.#timestamps[handle] = timestamp;
+
+    const index = this.#index;
+    const mask = this.#mask;
+    let slot = hash & mask;
+    while (index[slot] !== 0) slot = (slot + 1) & mask;
+    index[slot] = handle + 1;
+    this.#size++;
+    return handle;
+  }
+
+  /** Repoints an existing entry (REQUIRES: `handle` is live). */
+  update(handle: number, fileId: number, offset: number, valueSize: number, timestamp: number): void {
+    checkFields(fileId, offset, valueSize, timestamp);
+    this.#fileIds[handle] = fileId;
+    this.#offsets[handle] = offset;
+    this.#valueSizes[handle] = valueSize;
+    this.#timestamps[handle] = timestamp;
+  }
+
+  /** Removes the entry (REQUIRES: `handle` is live); its handle may be reused by a later insert. */
+  remove(handle: number): void {
+    const index = this.#index;
+    const mask = this.#mask;
+    const stored = handle + 1;
+    let hole = this.#hashes[handle]! & mask;
+    while (index[hole] !== stored) {
+      if (index[hole] === 0) throw new RangeError(`keydir handle ${handle} is not live`);
+      hole = (hole + 1) & mask;
+    }
+    // Backward-shift: walk the rest of the probe run and pull back every entry whose home slot
+    // does not lie cyclically in (hole, slot], so no lookup ever crosses an empty slot early.
+    for (let slot = (hole + 1) & mask; ; slot = (slot + 1) & mask) {
+      const moving = index[slot]!;
+      if (moving === 0) break;
+      const home = this.#hashes[moving - 1]! & mask;
+      const staysPut = hole <= slot ? hole < home && home <= slot : hole < home || home <= slot;
+      if (staysPut) continue;
+      index[hole] = moving;
+      hole = slot;
+    }
+    index[hole] = 0;
+
+    this.#arenaGarbage += this.#keyLengthsMinus1[handle]! + 1;
+    this.#keyOffsets[handle] = this.#freeHead;
+    this.#freeHead = handle;
+    this.#size--;
+    if (this.#arenaUsed >= MIN_COMPACT_BYTES && this.#arenaGarbage * 2 > this.#arenaUsed) {
+      // Shrink as well as compact, so a mass delete gives its key bytes back.
+      const live = this.#arenaUsed - this.#arenaGarbage;
+      this.#compactArena(Math.max(this.#initialArenaBytes, live + (live >>> 1)));
+    }
+  }
+
+  fileId(handle: number): number {
+    return this.#fileIds[handle]!;
+  }
+
+  offset(handle: number): number {
+    return this.#offsets[handle]!;
+  }
+
+  valueSize(handle: number): number {
+    return this.#valueSizes[handle]!;
+  }
+
+  timestamp(handle: number): number {
+    return this.#timestamps[handle]!;
+  }
+
+  /** A view of the key bytes; valid only until the next insert/remove (no copy). */
+  keyView(handle: number): Buffer {
+    const start = this.#keyOffsets[handle]!;
+    return this.#arena.subarray(start, start + this.#keyLengthsMinus1[handle]! + 1);
+  }
+
+  /** Calls fn for every live handle (order unspecified). fn must not insert/remove. */
+  forEach(fn: (handle: number) => void): void {
+    const index = this.#index;
+    for (let slot = 0; slot < index.length; slot++) {
+      const stored = index[slot]!;
+      if (stored !== 0) fn(stored - 1);
+    }
+  }
+
+  /** Removes everything and returns to the initial capacity (releasing the large arrays). */
+  clear(): void {
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#highWater = 0;
+    this.#allocateEntries(this.#initialCapacity);
+    const slots = nextPowerOfTwo(Math.ceil((this.#initialCapacity * MAX_LOAD_DEN) / MAX_LOAD_NUM));
+    this.#index = new Uint32Array(slots);
+    this.#mask = slots - 1;
+    this.#arena = Buffer.allocUnsafeSlow(this.#initialArenaBytes);
+    this.#arenaUsed = 0;
+    this.#arenaGarbage = 0;
+    this.#size = 0;
+    this.#freeHead = NO_HANDLE;
+  }
+
+  #keyEquals(handle: number, key: Uint8Array): boolean {
+    const start = this.#keyOffsets[handle]!;
+    const length = key.length;
+    if (length > SHORT_KEY_BYTES) {
+      return this.#arena.compare(key, 0, length, start, start + length) === 0;
+    }
+    const arena = this.#arena;
+    for (let i = 0; i < length; i++) {
+      if (arena[start + i] !== key[i]) return false;
+    }
+    return true;
+  }
+
+  #allocateHandle(): number {
+    if (this.#freeHead !== NO_HANDLE) {
+      const handle = this.#freeHead;
+      this.#freeHead = this.#keyOffsets[handle]! | 0;
+      return handle;
+    }
+    if (this.#highWater === this.#capacity) this.#allocateEntries(this.#capacity * 2);
+    return this.#highWater++;
+  }
+
+  /** Sets the entry columns to `capacity` rows, keeping the rows already handed out. */
+  #allocateEntries(capacity: number): void {
+    const keep = this.#highWater;
+    this.#fileIds = resized(this.#fileIds, new Uint32Array(capacity), keep);
+    this.#offsets = resized(this.#offsets, new Uint32Array(capacity), keep);
+    this.#valueSizes = resized(this.#valueSizes, new Uint32Array(capacity), keep);
+    this.#timestamps = resized(this.#timestamps, new Uint32Array(capacity), keep);
+    this.#hashes = resized(this.#hashes, new Uint32Array(capacity), keep);
+    this.#keyOffsets = resized(this.#keyOffsets, new Uint32Array(capacity), keep);
+    this.#keyLengthsMinus1 = resized(this.#keyLengthsMinus1, new Uint16Array(capacity), keep);
+    this.#capacity = capacity;
+  }
+
+  #growIndex(): void {
+    const old = this.#index;
+    const index = new Uint32Array(old.length * 2);
+    const mask = index.length - 1;
+    const hashes = this.#hashes;
+    for (let i = 0; i < old.length; i++) {
+      const stored = old[i]!;
+      if (stored === 0) continue;
+      let slot = hashes[stored - 1]! & mask;
+      while (index[slot] !== 0) slot = (slot + 1) & mask;
+      index[slot] = stored;
+    }
+    this.#index = index;
+    this.#mask = mask;
+  }
+
+  /**
+   * Makes room for `length` more arena bytes: compacts if that frees enough, else grows by
+   * 1.5x rather than 2x, because the arena is the one structure whose slack scales with key
+   * length, and a copy per growth is cheap next to hashing every key that filled it.
+   */
+  #makeArenaRoom(length: number): void {
+    const live = this.#arenaUsed - this.#arenaGarbage;
+    let size = this.#arena.length;
+    if (live + length > size - (size >>> 2)) {
+      size = Math.max(size + (size >>> 1), live + length);
+    }
+    if (size > 0xffff_ffff) throw new RangeError('keydir key arena would exceed 4 GiB');
+    this.#compactArena(size);
+  }
+
+  /** Copies the live keys into a fresh arena of `size` bytes; handles stay, key offsets move. */
+  #compactArena(size: number): void {
+    const from = this.#arena;
+    const to = Buffer.allocUnsafeSlow(size);
+    const offsets = this.#keyOffsets;
+    const lengthsMinus1 = this.#keyLengthsMinus1;
+    const index = this.#index;
+    let used = 0;
+    for (let slot = 0; slot < index.length; slot++) {
+      const stored = index[slot]!;
+      if (stored === 0) continue;
+      const handle = stored - 1;
+      const start = offsets[handle]!;
+      const length = lengthsMinus1[handle]! + 1;
+      from.copy(to, used, start, start + length);
+      offsets[handle] = used;
+      used += length;
+    }
+    this.#arena = to;
+    this.#arenaUsed = used;
+    this.#arenaGarbage = 0;
+  }
+}
+
+/** `to` with the first `keep` elements of `from` (if any) copied in. */
+function resized<T extends Uint32Array | Uint16Array>(from: T | undefined, to: T, keep: number): T {
+  if (from !== undefined && keep > 0) to.set(from.subarray(0, keep));
+  return to;
+}
+
+function checkFields(fileId: number, offset: number, valueSize: number, timestamp: number): void {
+  // The columns are Uint32Array, which would silently wrap an out-of-range value into a wrong
+  // but plausible location on disk; one comparison per field is cheap insurance.
+  if (fileId >>> 0 !== fileId || offset >>> 0 !== offset || valueSize >>> 0 !== valueSize || timestamp >>> 0 !== timestamp) {
+    throw new RangeError(
+      `keydir fields must be u32: fileId=${fileId} offset=${offset} valueSize=${valueSize} timestamp=${timestamp}`,
+    );
+  }
+}
+
+function nextPowerOfTwo(n: number): number {
+  let p = 1;
+  while (p < n) p *= 2;
+  return p;
+}
+
+/**
+ * MurmurHash3 x86_32 (seed 0) over the key bytes. Four bytes per round with Math.imul keeps it
+ * fast for short keys, and its finalizer avalanches, so keys differing only in their last digit
+ * ("key000001", "key000002") land in unrelated index slots (FNV-1a alone clusters them).
+ */
+export function hashBytes(bytes: Uint8Array): number {
+  const length = bytes.length;
+  const blocksEnd = length & ~3;
+  let h = 0;
+  let i = 0;
+  for (; i < blocksEnd; i += 4) {
+    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  const tail = length & 3;
+  if (tail !== 0) {
+    let k = bytes[i]!;
+    if (tail > 1) k |= bytes[i + 1]! << 8;
+    if (tail > 2) k |= bytes[i + 2]! << 16;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= length;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
