@@ -1,0 +1,104 @@
+/**
+ * Property test shared by every engine: random sequences of writes, reads, scans, compactions
+ * and reopen points, checked step by step against the memory engine as the model.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { openStore, type BatchOp, type KvsEngine, type ScanOptions } from '../../src/index.js';
+import { collect, harness, type EngineUnderTest } from './harness.js';
+
+// A small key space, so that keys are overwritten and deleted often.
+const key = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom('a', 'ab', 'abc', 'b', 'ba', 'user:1', 'user:2', 'user:10') },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 2 }) },
+);
+const value = fc.oneof(
+  { weight: 8, arbitrary: fc.uint8Array({ maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.uint8Array({ minLength: 1000, maxLength: 3000 }) },
+);
+const scanOptions = fc.record(
+  { prefix: key, gte: key, lt: key, limit: fc.nat(6), reverse: fc.boolean() },
+  { requiredKeys: [] },
+) as fc.Arbitrary<ScanOptions>;
+
+type Op =
+  | { op: 'set'; key: Uint8Array | string; value: Uint8Array }
+  | { op: 'delete'; key: Uint8Array | string }
+  | { op: 'batch'; ops: BatchOp[] }
+  | { op: 'get'; key: Uint8Array | string }
+  | { op: 'scan'; options: ScanOptions }
+  | { op: 'compact' }
+  | { op: 'reopen' };
+
+const operation: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ op: fc.constant('set' as const), key, value }) },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('batch' as const),
+      ops: fc.array(
+        fc.oneof(
+          fc.record({ type: fc.constant('set' as const), key, value }),
+          fc.record({ type: fc.constant('delete' as const), key }),
+        ),
+        { maxLength: 6 },
+      ),
+    }),
+  },
+  { weight: 4, arbitrary: fc.record({ op: fc.constant('get' as const), key }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('scan' as const), options: scanOptions }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('compact' as const) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) },
+);
+
+export async function propertySuite(spec: EngineUnderTest, runs = 100): Promise<void> {
+  const h = await harness(spec);
+  describe(`property: ${spec.engine} behaves like the memory model`, () => {
+    it('random operations with reopen points', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 120 }), async (ops) => {
+          const model = await openStore({ engine: 'memory' });
+          let db: KvsEngine = await h.open();
+          try {
+            for (const step of ops) {
+              switch (step.op) {
+                case 'set':
+                  await Promise.all([db.set(step.key, step.value), model.set(step.key, step.value)]);
+                  break;
+                case 'delete':
+                  expect(await db.delete(step.key)).toBe(await model.delete(step.key));
+                  break;
+                case 'batch':
+                  await Promise.all([db.batch(step.ops), model.batch(step.ops)]);
+                  break;
+                case 'get':
+                  expect(await db.get(step.key)).toEqual(await model.get(step.key));
+                  break;
+                case 'scan': {
+                  const [got, want] = await Promise.all([collect(db.scan(step.options)), collect(model.scan(step.options))]);
+                  if (h.supports.orderedScan) expect(got).toEqual(want);
+                  else expect(got.sort()).toEqual(want.sort());
+                  break;
+                }
+                case 'compact':
+                  await db.compact();
+                  break;
+                case 'reopen':
+                  if (h.supports.persistent) db = await h.reopen(db);
+                  break;
+              }
+            }
+            if (h.supports.persistent) db = await h.reopen(db);
+            expect(await db.count()).toBe(await model.count());
+            expect(await collect(db.scan())).toEqual(await collect(model.scan()));
+          } finally {
+            await db.close();
+            await model.close();
+          }
+        }),
+        { numRuns: runs },
+      );
+    }, 120_000);
+  });
+}
