@@ -1,7 +1,6 @@
 /**
- * Flags and arguments shared by several commands. Store flags (--engine, --dir) are the
- * `baseFlags` of every data command; --json and --sync are added by the commands that print
- * data or write.
+ * Flags and arguments shared by several commands: --engine and --dir are the `baseFlags` of
+ * every data command; --json and --sync are added by commands that print data or write.
  */
 import { Args, Flags } from '@oclif/core';
 import { DEFAULT_ENGINE, SYNC_POLICIES } from '../index.js';

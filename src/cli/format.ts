@@ -29,10 +29,10 @@ function isRecord(value: StatValue): value is { [name: string]: StatValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** A scalar statistic; counts of bytes also in a readable unit (`diskBytes  3565158 (3.4 MiB)`). */
+/** A scalar statistic; sizes (names ending in bytes or size) also in a readable unit: `3565158 (3.4 MiB)`. */
 function scalar(name: string, value: StatValue): string {
-  if (typeof value === 'number' && /bytes$/i.test(name) && Math.abs(value) >= 1024) return `${value} (${formatBytes(value)})`;
-  if (Array.isArray(value)) return value.map((v) => scalar('', v)).join(', ');
+  if (typeof value === 'number' && /(bytes|size)$/i.test(name) && Math.abs(value) >= 1024) return `${value} (${formatBytes(value)})`;
+  if (Array.isArray(value)) return value.length === 0 ? 'none' : value.map((v) => scalar('', v)).join(', ');
   if (isRecord(value)) return JSON.stringify(value);
   return String(value);
 }

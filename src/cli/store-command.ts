@@ -26,10 +26,14 @@ export abstract class StoreCommand extends BaseCommand {
     if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
     if (mode.sync !== undefined) options.sync = mode.sync;
     const store = await openStore(options);
+    let result: R;
     try {
-      return await use(store);
-    } finally {
-      await store.close();
+      result = await use(store);
+    } catch (err) {
+      await store.close().catch(() => {}); // the first failure is the one to report
+      throw err;
     }
+    await store.close();
+    return result;
   }
 }

@@ -39,39 +39,37 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   const readOnly = options.readOnly === true;
   if (options.engine !== undefined) findEngine(options.engine); // unknown names fail before touching the disk
 
-  let engineName = options.engine;
-  let dir = '';
-  const onDisk = options.dir !== undefined && (options.engine === undefined || (await loadEngine(options.engine)).supports.directory);
-  if (onDisk) {
-    dir = path.resolve(options.dir!);
-    const marker = readMarker(dir);
-    if (marker !== undefined) {
-      if (engineName !== undefined && engineName !== marker.engine) {
-        throw new KvsError(
-          ErrorCodes.ENGINE_MISMATCH,
-          `${dir} was created by the ${marker.engine} engine, not ${engineName}; omit the engine to use ${marker.engine}, or choose another directory`,
-          { details: { dir, expected: marker.engine, requested: engineName } },
-        );
-      }
-      engineName = marker.engine;
-    } else if (!isEmptyOrMissing(dir)) {
+  // The directory's marker decides the engine, whatever kind of engine was named: naming the
+  // memory engine over a Bitcask directory must fail, not open an empty store beside it.
+  const dir = options.dir === undefined ? undefined : path.resolve(options.dir);
+  const marker = dir === undefined ? undefined : readMarker(dir);
+  if (marker !== undefined && options.engine !== undefined && options.engine !== marker.engine) {
+    throw new KvsError(
+      ErrorCodes.ENGINE_MISMATCH,
+      `${dir} was created by the ${marker.engine} engine, not ${options.engine}; omit the engine to use ${marker.engine}, or choose another directory`,
+      { details: { dir, expected: marker.engine, requested: options.engine } },
+    );
+  }
+  const engineName = marker?.engine ?? options.engine ?? DEFAULT_ENGINE;
+  const engine = await loadEngine(engineName);
+  if (engine.supports.directory) {
+    if (dir === undefined) {
+      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
+    }
+    if (marker === undefined && !isEmptyOrMissing(dir)) {
       throw new KvsError(
         ErrorCodes.NOT_A_STORE,
         `${dir} holds files but is not a kvs store (no ${MARKER_FILE}); choose an empty or new directory`,
         { details: { dir } },
       );
-    } else if (readOnly) {
+    }
+    if (marker === undefined && readOnly) {
       throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no kvs store at ${dir}; create one by writing to it (kvs set KEY VALUE), or pass the right directory`, { details: { dir } });
     }
-  }
-  engineName ??= DEFAULT_ENGINE;
-  const engine = await loadEngine(engineName);
-  if (engine.supports.directory && dir === '') {
-    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
   }
   if (!engine.supports.syncPolicies.includes(sync)) {
     throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${sync}" sync policy; it supports ${engine.supports.syncPolicies.join(', ')}`);
   }
-  if (engine.supports.directory && !readOnly && readMarker(dir) === undefined) writeMarker(dir, engineName);
-  return engine.open({ dir, sync, syncIntervalMs, readOnly, options: options.options ?? {} });
+  if (engine.supports.directory && marker === undefined) writeMarker(dir!, engineName);
+  return engine.open({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, options: options.options ?? {} });
 }

@@ -31,7 +31,7 @@ describe('help and version', () => {
       expect(r.out).toContain(`$ kvs ${COMMANDS[i]}`);
       expect(r.out).toContain('EXAMPLES');
     });
-    const [set] = await Promise.all([kvs(['set', '--help'], { cwd })]);
+    const set = results[COMMANDS.indexOf('set')]!;
     expect(set.out).toContain('--file');
     expect(set.out).toContain('--sync');
     expect(set.out).toContain('KVS_DIR');

@@ -9,7 +9,7 @@ export default class Get extends StoreCommand {
   static override description = `Writes the value's bytes to stdout unchanged (a newline is added only on a terminal), so binary values can be redirected to a file. A missing key prints "Key not found" and exits 0. With --json prints {"key","found","value","encoding"}, where encoding is "utf8", or "base64" for a value that is not valid UTF-8.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> user:1',
-    '<%= config.bin %> <%= command.id %> avatar:1 > avatar.png',
+    { description: 'Save a binary value to a file.', command: '<%= config.bin %> <%= command.id %> avatar:1 > avatar.png' },
     '<%= config.bin %> <%= command.id %> user:1 --json',
   ];
   static override args = {

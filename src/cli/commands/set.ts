@@ -10,9 +10,9 @@ export default class SetCommand extends StoreCommand {
   static override description = `Replaces any previous value. The value is the VALUE argument (stored as UTF-8), or the raw bytes of --file PATH (--file - reads stdin); give exactly one. Keys are 1 to 65536 bytes, values at most 64 MiB; an oversized key or value is rejected before anything is written. Prints nothing on success.`;
   static override examples = [
     '<%= config.bin %> <%= command.id %> user:1 Alice',
-    '<%= config.bin %> <%= command.id %> avatar:1 --file ./avatar.png',
-    'echo -n hello | <%= config.bin %> <%= command.id %> greeting --file -',
-    '<%= config.bin %> <%= command.id %> user:2 Bob --dir /tmp/users --sync never',
+    { description: 'Store the bytes of a file.', command: '<%= config.bin %> <%= command.id %> avatar:1 --file ./avatar.png' },
+    { description: 'Store whatever arrives on stdin.', command: '<%= config.bin %> <%= command.id %> notes:1 --file - < notes.txt' },
+    { description: 'Use another store, without waiting for fsync.', command: '<%= config.bin %> <%= command.id %> user:2 Bob --dir /tmp/users --sync never' },
   ];
   static override args = {
     key: keyArg,

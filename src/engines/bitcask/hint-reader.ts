@@ -64,18 +64,31 @@ function deliverBody(buf: Buffer, start: number, end: number, onEntry: (e: HintE
   }
 }
 
-/**
- * Delivers the entries of every valid chunk of the hint file `file`, in order, stopping at
- * the first invalid chunk or one whose coverage exceeds `dataSize`. A missing file covers 0.
- */
-export function readHint(file: string, dataSize: number, onEntry: (e: HintEntry) => void): HintOutcome {
-  let buf: Buffer;
+/** The bytes of the hint file at `file`, empty if there is none. */
+export function readHintFile(file: string): Buffer {
   try {
-    buf = fs.readFileSync(file);
+    return fs.readFileSync(file);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { coveredSize: 0, validLength: 0 };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
     throw err;
   }
+}
+
+/** Entries the hint's chunk headers announce (an estimate for presizing: nothing is verified). */
+export function countHintEntries(buf: Buffer): number {
+  let count = 0;
+  for (let at = 0; at + CHUNK_HEADER_SIZE <= buf.length && buf.readUInt32LE(at) === HINT_MAGIC; ) {
+    count += buf.readUInt32LE(at + CHUNK_ENTRY_COUNT_OFFSET);
+    at += CHUNK_HEADER_SIZE + buf.readUInt32LE(at + CHUNK_BODY_SIZE_OFFSET);
+  }
+  return count;
+}
+
+/**
+ * Delivers the entries of every valid chunk of the hint bytes `buf`, in order, stopping at the
+ * first invalid chunk or one whose coverage exceeds `dataSize`.
+ */
+export function readHint(buf: Buffer, dataSize: number, onEntry: (e: HintEntry) => void): HintOutcome {
   let at = 0;
   let coveredSize = 0;
   while (at < buf.length) {

@@ -8,11 +8,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataFile } from './data-file.js';
-import { compareFileIds, parseFileName, type FileId } from './file-names.js';
+import { compareFileIds, hintFileName, parseFileName, type FileId } from './file-names.js';
 import { FileTable } from './file-table.js';
-import { readHint } from './hint-reader.js';
+import { countHintEntries, readHint, readHintFile } from './hint-reader.js';
 import { extendHint } from './hint-coverage.js';
-import type { Keydir } from './keydir.js';
+import { Keydir } from './keydir.js';
 
 export interface TornTail {
   file: string;
@@ -23,6 +23,7 @@ export interface TornTail {
 
 export interface LoadResult {
   table: FileTable;
+  keydir: Keydir;
   tornTails: TornTail[];
   /** Files whose records came (at least partly) from a hint. */
   filesFromHints: number;
@@ -30,8 +31,7 @@ export interface LoadResult {
   bytesScanned: number;
 }
 
-export function loadStore(dir: string, keydir: Keydir, writable: boolean): LoadResult {
-  const table = new FileTable(keydir);
+export function loadStore(dir: string, writable: boolean): LoadResult {
   const dataIds: FileId[] = [];
   const hintNames = new Set<string>();
   for (const name of fs.readdirSync(dir)) {
@@ -45,19 +45,23 @@ export function loadStore(dir: string, keydir: Keydir, writable: boolean): LoadR
   }
   dataIds.sort(compareFileIds);
 
-  const result: LoadResult = { table, tornTails: [], filesFromHints: 0, bytesScanned: 0 };
-  for (const id of dataIds) {
+  // Hints are read up front so the keydir can be sized once instead of growing through every doubling.
+  const hints = dataIds.map((id) => readHintFile(path.join(dir, hintFileName(id))));
+  const keydir = new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
+  const table = new FileTable(keydir);
+  const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0 };
+  dataIds.forEach((id, i) => {
     const file = DataFile.open(dir, id, table.nextIndex, writable);
     table.add(file);
     hintNames.delete(path.basename(file.hintPath));
-    loadFile(file, table, writable, result);
-  }
+    loadFile(file, hints[i]!, table, writable, result);
+  });
   if (writable) for (const orphan of hintNames) fs.rmSync(path.join(dir, orphan), { force: true });
   return result;
 }
 
-function loadFile(file: DataFile, table: FileTable, writable: boolean, result: LoadResult): void {
-  const hint = readHint(file.hintPath, file.size, (e) => table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp));
+function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable: boolean, result: LoadResult): void {
+  const hint = readHint(hintBytes, file.size, (e) => table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp));
   file.hintCovered = hint.coveredSize;
   file.hintLength = hint.validLength;
   if (hint.coveredSize > 0) result.filesFromHints++;

@@ -19,7 +19,7 @@ import { fsyncDirSync } from '../../util/fs.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
 import type { FileId } from './file-names.js';
-import { readHint } from './hint-reader.js';
+import { readHint, readHintFile } from './hint-reader.js';
 import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
 import { FLAG_TOMBSTONE, HEADER_SIZE } from './record-format.js';
 import { scanRecords } from './record-scanner.js';
@@ -126,7 +126,7 @@ export async function mergeFiles(
       recordsCopied++;
     };
     if (input.hintCovered === input.size) {
-      readHint(input.hintPath, input.size, (e) => copyIfLive(e.key, e.offset, e.flags, e.valueSize, e.timestamp));
+      readHint(readHintFile(input.hintPath), input.size, (e) => copyIfLive(e.key, e.offset, e.flags, e.valueSize, e.timestamp));
     } else {
       scanRecords(input.fd, input.name, input.size, 0, (r) => copyIfLive(r.key, r.offset, r.flags, r.valueSize, r.timestamp, r.record));
     }
