@@ -12,6 +12,7 @@ import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
 import { inRange, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
+import { BoundedHeap } from '../../util/bounded-heap.js';
 import { compareBytes } from '../../util/bytes.js';
 import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
 import { GroupSync } from '../../util/group-sync.js';
@@ -113,24 +114,33 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   /**
-   * The keydir is a hash table, so a scan sorts the matching keys first (O(m log m) for m keys
-   * in range); values are read as the scan advances and reflect the latest write.
+   * The keydir is a hash table, so a scan first selects the keys in range in scan order: all of
+   * them sorted (O(m log m) for m keys in range), or with a limit only the first `limit` through a
+   * bounded heap (O(n log limit), keys copied only when kept). Values are read as the scan
+   * advances and reflect the latest write; a key deleted meanwhile is skipped.
    */
   protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
     const kd = this.#keydir;
-    const keys: Buffer[] = [];
-    kd.forEach((h) => {
-      const key = kd.keyView(h);
-      if (inRange(range, key)) keys.push(Buffer.from(key));
-    });
-    keys.sort(range.reverse ? (a, b) => compareBytes(b, a) : compareBytes);
-    let yielded = 0;
+    const order = range.reverse ? (a: Uint8Array, b: Uint8Array) => compareBytes(b, a) : compareBytes;
+    let keys: Buffer[];
+    if (range.limit < kd.size) {
+      const heap = new BoundedHeap<Buffer>(range.limit, order);
+      kd.forEach((h) => {
+        const key = kd.keyView(h);
+        if (inRange(range, key) && heap.wouldKeep(key, order)) heap.push(Buffer.from(key));
+      });
+      keys = heap.drainSorted();
+    } else {
+      keys = [];
+      kd.forEach((h) => {
+        const key = kd.keyView(h);
+        if (inRange(range, key)) keys.push(Buffer.from(key));
+      });
+      keys.sort(order);
+    }
     for (const key of keys) {
-      if (yielded >= range.limit) return;
       const value = this._get(key);
-      if (value === undefined) continue; // deleted since the scan began
-      yielded++;
-      yield [key, value];
+      if (value !== undefined) yield [key, value];
     }
   }
 
