@@ -78,7 +78,9 @@ export function readHintFile(file: string): Buffer {
 export function countHintEntries(buf: Buffer): number {
   let count = 0;
   for (let at = 0; at + CHUNK_HEADER_SIZE <= buf.length && buf.readUInt32LE(at) === HINT_MAGIC; ) {
-    count += buf.readUInt32LE(at + CHUNK_ENTRY_COUNT_OFFSET);
+    // A corrupt count must not size the keydir past what the bytes present could hold.
+    const bodyBytes = Math.min(buf.readUInt32LE(at + CHUNK_BODY_SIZE_OFFSET), buf.length - at - CHUNK_HEADER_SIZE);
+    count += Math.min(buf.readUInt32LE(at + CHUNK_ENTRY_COUNT_OFFSET), Math.floor(bodyBytes / (ENTRY_HEADER_SIZE + 1)));
     at += CHUNK_HEADER_SIZE + buf.readUInt32LE(at + CHUNK_BODY_SIZE_OFFSET);
   }
   return count;

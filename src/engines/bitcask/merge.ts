@@ -125,12 +125,17 @@ export async function mergeFiles(
       input.liveBytes -= bytes.length;
       recordsCopied++;
     };
-    if (input.hintCovered === input.size) {
-      readHint(readHintFile(input.hintPath), input.size, (e) => copyIfLive(e.key, e.offset, e.flags, e.valueSize, e.timestamp));
-    } else {
-      scanRecords(input.fd, input.name, input.size, 0, (r) => copyIfLive(r.key, r.offset, r.flags, r.valueSize, r.timestamp, r.record));
+    try {
+      if (input.hintCovered === input.size) {
+        readHint(readHintFile(input.hintPath), input.size, (e) => copyIfLive(e.key, e.offset, e.flags, e.valueSize, e.timestamp));
+      } else {
+        scanRecords(input.fd, input.name, input.size, 0, (r) => copyIfLive(r.key, r.offset, r.flags, r.valueSize, r.timestamp, r.record));
+      }
+    } finally {
+      // Also when this input fails midway (a corrupt record): the keydir already points at the
+      // buffered copies, so they must reach the output file. The inputs are kept on failure.
+      writer.flush();
     }
-    writer.flush();
     await yieldToEventLoop();
   }
 
