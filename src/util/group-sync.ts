@@ -9,6 +9,8 @@ export class GroupSync {
   #running: Promise<void> | undefined;
   #next: { promise: Promise<void>; resolve: () => void; reject: (err: unknown) => void } | undefined;
   #syncs = 0;
+  /** The first failure. After it every request rejects: a later fsync succeeding proves nothing about data written before the failure. */
+  #failed: { error: unknown } | undefined;
 
   /** `sync` makes every write issued before it started durable (typically fsync of the log). */
   constructor(sync: () => Promise<void>) {
@@ -22,6 +24,7 @@ export class GroupSync {
 
   /** Resolves once everything written before this call is durable. */
   request(): Promise<void> {
+    if (this.#failed !== undefined) return Promise.reject(this.#failed.error);
     if (this.#running === undefined) return this.#start();
     if (this.#next === undefined) {
       let resolve!: () => void;
@@ -42,12 +45,19 @@ export class GroupSync {
 
   #start(): Promise<void> {
     this.#syncs++;
-    const run = this.#sync().finally(() => {
-      this.#running = undefined;
-      const waiting = this.#next;
-      this.#next = undefined;
-      if (waiting !== undefined) this.#start().then(waiting.resolve, waiting.reject);
-    });
+    const run = this.#sync()
+      .catch((error: unknown) => {
+        this.#failed ??= { error };
+        throw error;
+      })
+      .finally(() => {
+        this.#running = undefined;
+        const waiting = this.#next;
+        this.#next = undefined;
+        if (waiting === undefined) return;
+        if (this.#failed !== undefined) waiting.reject(this.#failed.error);
+        else this.#start().then(waiting.resolve, waiting.reject);
+      });
     this.#running = run;
     return run;
   }

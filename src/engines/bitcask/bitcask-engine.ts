@@ -215,7 +215,7 @@ export class BitcaskEngine extends BaseEngine {
 
   #rotate(): DataFile {
     const sealed = this.#active!;
-    sealed.fsync(); // writers waiting on the group sync wrote to this file: cover them now
+    this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
     this.#unsynced = false;
     this.#active = this.#newActiveFile();
     this.#inBackground(() => {
@@ -254,6 +254,17 @@ export class BitcaskEngine extends BaseEngine {
       this.#fatal ??= err;
       throw ioError(`fsync of ${this.#active?.path ?? this.#dir} failed`, err);
     });
+  }
+
+  /** fsyncs the active file now (before a merge deletes inputs whose keys were overwritten there). */
+  #syncActiveNow(): void {
+    const active = this.#active!;
+    try {
+      active.fsync();
+    } catch (err) {
+      this.#fatal ??= err;
+      throw ioError(`fsync of ${active.path} failed`, err);
+    }
   }
 
   #intervalSync(): void {
@@ -312,7 +323,7 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
-      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize);
+      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, () => this.#syncActiveNow());
       const bytesAfter = directorySizeSync(this.#dir);
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;
@@ -395,6 +406,8 @@ export class BitcaskEngine extends BaseEngine {
         if (active.hintCovered < active.size) extendHint(active, true);
         else active.fsync();
       }
+      if (this.#fatal !== undefined) this.#throwIfBroken(); // acknowledged writes may not be durable: say so
+
     } finally {
       for (const file of this.#table.files) file.close();
       this.#lock?.release();

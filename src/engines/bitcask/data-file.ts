@@ -9,13 +9,16 @@ import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { dataFileName, hintFileName, type FileId } from './file-names.js';
 import { FLAG_TOMBSTONE, FLAGS_OFFSET, HEADER_SIZE, KEY_SIZE_OFFSET, recordCrcMatches, VALUE_SIZE_OFFSET } from './record-format.js';
 
+/** Suffix of merge outputs not yet published; contains ".tmp-", which recovery deletes. */
+export const UNPUBLISHED_SUFFIX = '.tmp-merge';
+
 export class DataFile {
   readonly id: FileId;
   /** Small integer naming this file in the keydir; unique within one open store. */
   readonly index: number;
-  readonly path: string;
   readonly hintPath: string;
   readonly name: string;
+  #path: string;
   #fd: number;
   /** Valid bytes: appends go here; anything beyond was cut off as a torn tail. */
   size: number;
@@ -29,7 +32,7 @@ export class DataFile {
     this.id = id;
     this.index = index;
     this.name = dataFileName(id);
-    this.path = path.join(dir, this.name);
+    this.#path = path.join(dir, this.name);
     this.hintPath = path.join(dir, hintFileName(id));
     this.#fd = fd;
     this.size = size;
@@ -46,6 +49,29 @@ export class DataFile {
   static create(dir: string, id: FileId, index: number): DataFile {
     const fd = fs.openSync(path.join(dir, dataFileName(id)), 'wx+');
     return new DataFile(dir, id, index, fd, 0);
+  }
+
+  /**
+   * Creates a merge output under a temporary name (`NAME.data.tmp-merge`), which recovery
+   * deletes and never loads; `publish()` gives it its real name once it is complete and durable.
+   */
+  static createUnpublished(dir: string, id: FileId, index: number): DataFile {
+    const tmp = `${path.join(dir, dataFileName(id))}${UNPUBLISHED_SUFFIX}`;
+    const file = new DataFile(dir, id, index, fs.openSync(tmp, 'wx+'), 0);
+    file.#path = tmp;
+    return file;
+  }
+
+  /** Renames an unpublished file to its real name (REQUIRES: durable; the caller fsyncs the directory). */
+  publish(): void {
+    const final = path.join(path.dirname(this.#path), this.name);
+    if (this.#path === final) return;
+    fs.renameSync(this.#path, final);
+    this.#path = final;
+  }
+
+  get path(): string {
+    return this.#path;
   }
 
   get fd(): number {
@@ -127,7 +153,7 @@ export class DataFile {
   remove(): void {
     this.close();
     fs.rmSync(this.hintPath, { force: true });
-    fs.rmSync(this.path, { force: true });
+    fs.rmSync(this.#path, { force: true });
   }
 
   #corrupt(offset: number, reason: string): KvsError {

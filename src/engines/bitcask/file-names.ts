@@ -12,9 +12,8 @@ export interface FileId {
   minor: number;
 }
 
-const NAME = /^(\d{10})(?:-(\d{4}))?\.(data|hint)$/;
-
-export const MAX_MINOR = 9999;
+// Widths are minimums: a major past 10 digits or a minor past 4 still parses.
+const NAME = /^(\d{10,})(?:-(\d{4,}))?\.(data|hint)$/;
 
 function stem(id: FileId): string {
   const major = String(id.major).padStart(10, '0');

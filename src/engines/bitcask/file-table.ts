@@ -29,8 +29,9 @@ export class FileTable {
 
   add(file: DataFile): void {
     this.#byIndex[file.index] = file;
-    this.#ordered.push(file);
-    this.#ordered.sort((a, b) => compareFileIds(a.id, b.id));
+    let at = this.#ordered.length; // new files are nearly always the newest: insert from the end
+    while (at > 0 && compareFileIds(this.#ordered[at - 1]!.id, file.id) > 0) at--;
+    this.#ordered.splice(at, 0, file);
   }
 
   /** Forgets `file` (REQUIRES: no keydir entry points into it). */

@@ -50,12 +50,17 @@ export function loadStore(dir: string, writable: boolean): LoadResult {
   const keydir = new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
   const table = new FileTable(keydir);
   const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0 };
-  dataIds.forEach((id, i) => {
-    const file = DataFile.open(dir, id, table.nextIndex, writable);
-    table.add(file);
-    hintNames.delete(path.basename(file.hintPath));
-    loadFile(file, hints[i]!, table, writable, result);
-  });
+  try {
+    dataIds.forEach((id, i) => {
+      const file = DataFile.open(dir, id, table.nextIndex, writable);
+      table.add(file);
+      hintNames.delete(path.basename(file.hintPath));
+      loadFile(file, hints[i]!, table, writable, result);
+    });
+  } catch (err) {
+    for (const file of table.files) file.close();
+    throw err;
+  }
   if (writable) for (const orphan of hintNames) fs.rmSync(path.join(dir, orphan), { force: true });
   return result;
 }

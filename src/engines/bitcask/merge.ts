@@ -34,11 +34,27 @@ export interface MergeResult {
 
 const WRITE_BUFFER = 1 << 20;
 
-/** Writes merge outputs, starting a new file whenever the current one would exceed maxFileSize. */
+/** A copied record whose keydir entry moves to the output once its bytes are written. */
+interface PendingMove {
+  handle: number;
+  input: DataFile;
+  offset: number;
+  size: number;
+  valueSize: number;
+  timestamp: number;
+}
+
+/**
+ * Writes merge outputs, starting a new file whenever the current one would exceed maxFileSize.
+ * Outputs stay unpublished (temporary names, deleted by recovery) until `publish()`. The keydir
+ * is repointed at a copy only after the copy's bytes are written, so a failed write leaves every
+ * key pointing at its input.
+ */
 class OutputWriter {
   readonly outputs: { file: DataFile; hint: HintChunkBuilder }[] = [];
   #pending = Buffer.allocUnsafe(WRITE_BUFFER);
   #pendingLen = 0;
+  #moves: PendingMove[] = [];
   #nextMinor: number;
 
   constructor(
@@ -51,39 +67,59 @@ class OutputWriter {
     this.#nextMinor = firstMinor;
   }
 
-  /** Appends `record`; returns the file and offset it will live at. */
-  copy(record: Buffer, key: Uint8Array, valueSize: number, timestamp: number): { file: DataFile; offset: number } {
+  /** Copies `record` (the live record of keydir entry `handle`, at `offset` in `input`). */
+  copy(record: Buffer, key: Uint8Array, handle: number, input: DataFile, offset: number, valueSize: number, timestamp: number): void {
     let out = this.outputs.at(-1);
     const size = out === undefined ? 0 : out.file.size + this.#pendingLen;
     if (out === undefined || (size > 0 && size + record.length > this.maxFileSize)) {
       this.flush();
-      const id: FileId = { major: this.major, minor: this.#nextMinor++ };
-      const file = DataFile.create(this.dir, id, this.table.nextIndex);
+      const file = DataFile.createUnpublished(this.dir, { major: this.major, minor: this.#nextMinor++ }, this.table.nextIndex);
       this.table.add(file);
       out = { file, hint: new HintChunkBuilder() };
       this.outputs.push(out);
     }
-    const offset = out.file.size + this.#pendingLen;
-    out.hint.add(timestamp, 0, key, valueSize, offset);
-    out.file.liveBytes += record.length;
     if (this.#pendingLen + record.length > WRITE_BUFFER) this.flush();
-    if (record.length > WRITE_BUFFER) out.file.append([record]);
-    else {
+    out.hint.add(timestamp, 0, key, valueSize, out.file.size + this.#pendingLen);
+    this.#moves.push({ handle, input, offset: out.file.size + this.#pendingLen, size: record.length, valueSize, timestamp });
+    if (record.length > WRITE_BUFFER) {
+      out.file.append([record]);
+      this.#repoint(out.file);
+    } else {
       record.copy(this.#pending, this.#pendingLen);
       this.#pendingLen += record.length;
     }
-    return { file: out.file, offset };
   }
 
-  /** Writes buffered records to the current output (required before anyone may read them). */
+  /** Writes buffered records to the current output, then points their keys at them. */
   flush(): void {
     const out = this.outputs.at(-1);
-    if (out !== undefined && this.#pendingLen > 0) out.file.append([this.#pending.subarray(0, this.#pendingLen)]);
-    this.#pendingLen = 0;
+    if (out === undefined) return;
+    if (this.#pendingLen > 0) {
+      const len = this.#pendingLen;
+      this.#pendingLen = 0;
+      out.file.append([this.#pending.subarray(0, len)]);
+    }
+    this.#repoint(out.file);
   }
 
-  /** Makes every output and its complete hint durable. */
-  seal(): void {
+  /** Forgets buffered copies (after a failure): their keys still point at the inputs. */
+  discardPending(): void {
+    this.#pendingLen = 0;
+    this.#moves = [];
+  }
+
+  #repoint(file: DataFile): void {
+    const kd = this.table.keydir;
+    for (const m of this.#moves) {
+      kd.update(m.handle, file.index, m.offset, m.valueSize, m.timestamp);
+      m.input.liveBytes -= m.size;
+      file.liveBytes += m.size;
+    }
+    this.#moves = [];
+  }
+
+  /** Makes every output and its complete hint durable, then gives the outputs their real names. */
+  publish(): void {
     this.flush();
     for (const { file, hint } of this.outputs) {
       file.fsync();
@@ -93,12 +129,16 @@ class OutputWriter {
       file.hintCovered = file.size;
     }
     fsyncDirSync(this.dir);
+    for (const { file } of this.outputs) file.publish();
+    fsyncDirSync(this.dir);
   }
 }
 
 /**
  * Merges `inputs` (sealed files, oldest first, every file older than the active one) into
- * outputs named (major, firstMinor), (major, firstMinor + 1), ...
+ * outputs named (major, firstMinor), (major, firstMinor + 1), ... `beforeDelete` runs after the
+ * outputs are published and before any input is deleted: the engine makes the active file
+ * durable there, since a key overwritten during the merge lives only there once its input goes.
  */
 export async function mergeFiles(
   dir: string,
@@ -107,6 +147,7 @@ export async function mergeFiles(
   major: number,
   firstMinor: number,
   maxFileSize: number,
+  beforeDelete: () => void,
 ): Promise<MergeResult> {
   const writer = new OutputWriter(dir, table, major, firstMinor, maxFileSize);
   const kd = table.keydir;
@@ -120,9 +161,7 @@ export async function mergeFiles(
       const h = kd.find(key);
       if (h < 0 || kd.fileId(h) !== input.index || kd.offset(h) !== offset) return;
       const bytes = record ?? input.readRecord(offset, HEADER_SIZE + key.length + valueSize);
-      const moved = writer.copy(bytes, key, valueSize, timestamp);
-      kd.update(h, moved.file.index, moved.offset, valueSize, timestamp);
-      input.liveBytes -= bytes.length;
+      writer.copy(bytes, key, h, input, offset, valueSize, timestamp);
       recordsCopied++;
     };
     try {
@@ -131,16 +170,19 @@ export async function mergeFiles(
       } else {
         scanRecords(input.fd, input.name, input.size, 0, (r) => copyIfLive(r.key, r.offset, r.flags, r.valueSize, r.timestamp, r.record));
       }
-    } finally {
-      // Also when this input fails midway (a corrupt record): the keydir already points at the
-      // buffered copies, so they must reach the output file. The inputs are kept on failure.
       writer.flush();
+    } catch (err) {
+      // Copies written so far are valid and their keys point at them; the rest still point at
+      // the inputs, which are kept. Unpublished outputs are deleted by the next recovery.
+      writer.discardPending();
+      throw err;
     }
     await yieldToEventLoop();
   }
 
-  writer.seal();
+  writer.publish();
   assertNothingPointsInto(table, inputs);
+  beforeDelete();
   for (const input of inputs) {
     table.delete(input);
     input.remove();

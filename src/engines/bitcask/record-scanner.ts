@@ -1,8 +1,9 @@
 /**
  * Reads the records of a data file in order, verifying each CRC, and decides where the valid
- * log ends. A record that runs past the end of the file, or a bad last record, is a torn
- * tail (a write cut short by a crash): scanning stops before it. A bad record with more
- * data after it is corruption and throws. Records of a batch are delivered only once the
+ * log ends. A bad record (incomplete, implausible header, or CRC mismatch) with no valid record
+ * anywhere after it is a torn tail (writes cut short by a crash): scanning stops before it. A
+ * bad record followed by a valid one is damage in the middle of the file and throws
+ * CORRUPTION, so that valid data is never cut off. Records of a batch are delivered only once the
  * batch's last record is seen; an unfinished batch at the end is part of the torn tail.
  */
 import * as fs from 'node:fs';
@@ -40,15 +41,38 @@ export interface ScanOutcome {
 
 const CHUNK = 1 << 20;
 
-function allZero(fd: number, from: number, to: number): boolean {
-  const buf = Buffer.allocUnsafe(Math.min(CHUNK, to - from));
-  for (let pos = from; pos < to; ) {
-    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, to - pos), pos);
-    if (n <= 0) return true;
-    for (let i = 0; i < n; i++) if (buf[i] !== 0) return false;
-    pos += n;
+/** True iff a record header at `at` in `buf` has sane fields (before its CRC is checked). */
+function plausibleHeader(buf: Buffer, at: number): boolean {
+  const flags = buf[at + FLAGS_OFFSET]!;
+  const keySize = buf.readUInt32LE(at + KEY_SIZE_OFFSET);
+  const valueSize = buf.readUInt32LE(at + VALUE_SIZE_OFFSET);
+  return (
+    (flags & ~KNOWN_FLAGS) === 0 &&
+    keySize !== 0 &&
+    keySize <= MAX_KEY_BYTES &&
+    valueSize <= MAX_VALUE_BYTES &&
+    ((flags & FLAG_TOMBSTONE) === 0 || valueSize === 0)
+  );
+}
+
+/**
+ * Offset of the first whole, CRC-valid record starting in (from, fileSize), or -1. Only a
+ * failure path calls this: it tells a torn tail (nothing valid after it) from damage in the
+ * middle of a file (valid records follow, and must not be cut off).
+ */
+function findValidRecordAfter(fd: number, from: number, fileSize: number): number {
+  const buf = Buffer.allocUnsafe(CHUNK + HEADER_SIZE);
+  for (let base = from + 1; base + HEADER_SIZE <= fileSize; base += CHUNK) {
+    const n = fs.readSync(fd, buf, 0, Math.min(buf.length, fileSize - base), base);
+    for (let i = 0; i + HEADER_SIZE <= n && i < CHUNK; i++) {
+      if (!plausibleHeader(buf, i)) continue;
+      const size = HEADER_SIZE + buf.readUInt32LE(i + KEY_SIZE_OFFSET) + buf.readUInt32LE(i + VALUE_SIZE_OFFSET);
+      if (base + i + size > fileSize) continue;
+      const record = Buffer.allocUnsafe(size);
+      if (fs.readSync(fd, record, 0, size, base + i) === size && recordCrcMatches(record, 0, size)) return base + i;
+    }
   }
-  return true;
+  return -1;
 }
 
 /**
@@ -91,34 +115,32 @@ export function scanRecords(
     return true;
   };
 
-  const tailOrCorrupt = (reason: string, recordEnd: number): ScanOutcome => {
-    const torn = recordEnd >= fileSize || allZero(fd, pos, fileSize);
-    if (!torn) {
-      throw new KvsError(ErrorCodes.CORRUPTION, `bitcask data file ${fileName} is corrupt at byte offset ${pos}: ${reason}`, {
-        details: { file: fileName, offset: pos },
-      });
+  /** A bad record at `pos`: the torn tail of a cut-short write, unless valid records follow it. */
+  const tailOrCorrupt = (reason: string): ScanOutcome => {
+    const next = findValidRecordAfter(fd, pos, fileSize);
+    if (next >= 0) {
+      throw new KvsError(
+        ErrorCodes.CORRUPTION,
+        `bitcask data file ${fileName} is corrupt at byte offset ${pos} (${reason}) and valid records follow from offset ${next}; ` +
+          `nothing was changed. Restore the file from a backup, or truncate it at ${pos} to keep what precedes the damage (what follows is then lost)`,
+        { details: { file: fileName, offset: pos, nextValidOffset: next } },
+      );
     }
     const validEnd = batchStart >= 0 ? batchStart : pos;
     return { validEnd, tornBytes: fileSize - validEnd };
   };
 
   while (pos < fileSize) {
-    if (!ensure(HEADER_SIZE)) return tailOrCorrupt('incomplete record header', fileSize);
+    if (!ensure(HEADER_SIZE)) return tailOrCorrupt('incomplete record header');
     const at = pos - bufStart;
     const flags = buf[at + FLAGS_OFFSET]!;
     const keySize = buf.readUInt32LE(at + KEY_SIZE_OFFSET);
     const valueSize = buf.readUInt32LE(at + VALUE_SIZE_OFFSET);
-    const badHeader =
-      (flags & ~KNOWN_FLAGS) !== 0 ||
-      keySize === 0 ||
-      keySize > MAX_KEY_BYTES ||
-      valueSize > MAX_VALUE_BYTES ||
-      ((flags & FLAG_TOMBSTONE) !== 0 && valueSize !== 0);
-    if (badHeader) return tailOrCorrupt('invalid record header', pos + HEADER_SIZE);
+    if (!plausibleHeader(buf, at)) return tailOrCorrupt('invalid record header');
     const size = HEADER_SIZE + keySize + valueSize;
-    if (!ensure(size)) return tailOrCorrupt('record runs past the end of the file', pos + size);
+    if (!ensure(size)) return tailOrCorrupt('record runs past the end of the file');
     const rat = pos - bufStart;
-    if (!recordCrcMatches(buf, rat, size)) return tailOrCorrupt('checksum mismatch', pos + size);
+    if (!recordCrcMatches(buf, rat, size)) return tailOrCorrupt('checksum mismatch');
 
     const rec: ScannedRecord = {
       offset: pos,

@@ -80,6 +80,15 @@ describe('directory lock', () => {
     await expect(open(dir)).rejects.toMatchObject({ code: ErrorCodes.LOCKED, details: { host: `not-${os.hostname()}` } });
   });
 
+  it('a stale lock bearing our own pid (a restarted container) is recovered, not mistaken for a second open here', async () => {
+    const dir = await closedStore();
+    writeLock(dir, { pid: process.pid });
+    const db = await open(dir);
+    expect((await db.get('k'))?.toString()).toBe('v');
+    await expect(open(dir)).rejects.toMatchObject({ code: ErrorCodes.LOCKED }); // now it is held here
+    await db.close();
+  });
+
   it('a stale lock left by a dead process is recovered', async () => {
     const dir = await closedStore();
     const pid = deadPid();
@@ -133,7 +142,9 @@ describe('directory lock', () => {
 
   it('a failed open releases the lock it took', async () => {
     const dir = await closedStore();
-    fs.writeFileSync(path.join(dir, '0000000001.data'), Buffer.from('definitely not a record, and followed by more bytes'.repeat(4)));
+    // Damage before valid records (not a torn tail): open must fail with CORRUPTION.
+    const data = path.join(dir, '0000000001.data');
+    fs.writeFileSync(data, Buffer.concat([Buffer.from('definitely not a record'.repeat(4)), fs.readFileSync(data)]));
     fs.rmSync(path.join(dir, '0000000001.hint'), { force: true });
     await expect(open(dir)).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION });
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);

@@ -136,6 +136,8 @@ describe('file names', () => {
       { major: 1, minor: 0 },
       { major: 42, minor: 0 },
       { major: 41, minor: 3 },
+      { major: 41, minor: 10_000 }, // a merge of more than 9999 outputs: wider than the padding
+      { major: 12_345_678_901, minor: 0 },
       { major: 9_999_999_999, minor: 9999 },
     ] satisfies FileId[]) {
       expect(parseFileName(dataFileName(id))).toEqual({ id, kind: 'data' });

@@ -214,6 +214,31 @@ describe('corruption', () => {
     expect(await db.has('c')).toBe(true);
     await db.close();
   });
+
+  it('a damaged length field in the middle is corruption, not a torn tail: the records after it are not cut off', async () => {
+    const ops: Op[] = ['a', 'b', 'c', 'd', 'e'].map((k) => [k, `value of ${k} padded out`]);
+    const base = await buildStore(ops);
+    const rec = recordSize(1, ops[0]![1]!.length);
+    const dir = copyStore(base);
+    fs.rmSync(path.join(dir, HINT));
+    // b's valueSize now claims ~16 MiB: the record seems to run past the end of the file.
+    const fd = fs.openSync(path.join(dir, DATA), 'r+');
+    fs.writeSync(fd, Buffer.from([0x00, 0x00, 0x00, 0x01]), 0, 4, rec + 13);
+    fs.closeSync(fd);
+    await expectCorruption(open(dir), DATA, rec);
+    expect(fileSize(path.join(dir, DATA))).toBe(5 * rec);
+  });
+
+  it('a failed open closes every file it opened', async () => {
+    const ops: Op[] = ['a', 'b', 'c'].map((k) => [k, `value of ${k}`]);
+    const dir = copyStore(await buildStore(ops));
+    fs.rmSync(path.join(dir, HINT));
+    flipByte(path.join(dir, DATA), 17 + 1 + 2); // inside a's value, with b and c valid after it
+    const openFds = (): number => fs.readdirSync('/proc/self/fd').length;
+    const before = openFds();
+    for (let i = 0; i < 20; i++) await expect(open(dir)).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION });
+    expect(openFds()).toBeLessThanOrEqual(before + 2);
+  });
 });
 
 describe('hint fallback', () => {
