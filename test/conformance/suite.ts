@@ -232,6 +232,15 @@ export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
         const got = await collect(db.scan({ prefix: 'ab' }));
         expect(got).toEqual([['abc', 'v:abc'], ['abd', 'v:abd']]);
       });
+      withStore('a key deleted during a limited scan is replaced by the next key in range', async (db) => {
+        await fill(db);
+        const got: string[] = [];
+        for await (const [k] of db.scan({ limit: 3 })) {
+          got.push(k.toString('latin1'));
+          if (got.length === 1) await db.delete(b(sorted[1]!));
+        }
+        expect(got).toEqual([sorted[0], sorted[2], sorted[3]]);
+      });
       withStore('string bounds are UTF-8', async (db) => {
         await fill(db);
         const got = (await collect(db.scan({ gte: 'é' }))).map(([k]) => k);

@@ -9,7 +9,7 @@
  */
 import { BaseEngine } from '../../engine/base-engine.js';
 import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
-import { inRange, type KeyRange } from '../../engine/key-range.js';
+import { inRange, type Bound, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
 import { BoundedHeap } from '../../util/bounded-heap.js';
@@ -117,31 +117,51 @@ export class BitcaskEngine extends BaseEngine {
    * The keydir is a hash table, so a scan first selects the keys in range in scan order: all of
    * them sorted (O(m log m) for m keys in range), or with a limit only the first `limit` through a
    * bounded heap (O(n log limit), keys copied only when kept). Values are read as the scan
-   * advances and reflect the latest write; a key deleted meanwhile is skipped.
+   * advances and reflect the latest write. A selected key deleted meanwhile is skipped, and a
+   * limited selection is then topped up from the keys after it.
    */
   protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
+    let remaining = range.limit;
+    let current = range;
+    for (;;) {
+      const { keys, complete } = this.#selectKeys(current, remaining);
+      let skipped = false;
+      for (const key of keys) {
+        const value = this._get(key);
+        if (value === undefined) {
+          skipped = true;
+          continue;
+        }
+        yield [key, value];
+        if (--remaining === 0) return;
+      }
+      if (!skipped || complete) return;
+      const after: Bound = { key: keys.at(-1)!, inclusive: false };
+      current = range.reverse ? { ...current, upper: after } : { ...current, lower: after };
+    }
+  }
+
+  /** Up to `limit` keys in `range`, in scan order; complete iff no key in range was left out. */
+  #selectKeys(range: KeyRange, limit: number): { keys: Buffer[]; complete: boolean } {
     const kd = this.#keydir;
     const order = range.reverse ? (a: Uint8Array, b: Uint8Array) => compareBytes(b, a) : compareBytes;
-    let keys: Buffer[];
-    if (range.limit < kd.size) {
-      const heap = new BoundedHeap<Buffer>(range.limit, order);
-      kd.forEach((h) => {
-        const key = kd.keyView(h);
-        if (inRange(range, key) && heap.wouldKeep(key, order)) heap.push(Buffer.from(key));
-      });
-      keys = heap.drainSorted();
-    } else {
-      keys = [];
+    if (limit >= kd.size) {
+      const keys: Buffer[] = [];
       kd.forEach((h) => {
         const key = kd.keyView(h);
         if (inRange(range, key)) keys.push(Buffer.from(key));
       });
-      keys.sort(order);
+      return { keys: keys.sort(order), complete: true };
     }
-    for (const key of keys) {
-      const value = this._get(key);
-      if (value !== undefined) yield [key, value];
-    }
+    const heap = new BoundedHeap<Buffer>(limit, order);
+    let inRangeCount = 0;
+    kd.forEach((h) => {
+      const key = kd.keyView(h);
+      if (!inRange(range, key)) return;
+      inRangeCount++;
+      if (heap.wouldKeep(key, order)) heap.push(Buffer.from(key));
+    });
+    return { keys: heap.drainSorted(), complete: inRangeCount <= limit };
   }
 
   protected _count(): number {
