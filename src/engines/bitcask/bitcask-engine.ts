@@ -389,17 +389,18 @@ export class BitcaskEngine extends BaseEngine {
       liveBytes,
       deadBytes: dataBytes - liveBytes,
       dataFiles: files.length,
-      activeFile: this.#active === undefined ? null : this.#active.name,
+      // Read-only, nothing is appended: the newest ordinary file is the one a writer would continue.
+      activeFile: (this.#active ?? files.findLast((f) => f.id.minor === 0))?.name ?? null,
       keydirBytes: this.#keydir.memoryBytes,
       keydirBytesPerKey: keys === 0 ? 0 : Math.round(this.#keydir.memoryBytes / keys),
       syncPolicy: this.#sync,
       maxFileSize: this.#options.maxFileSize,
-      merges: this.#mergeCount,
-      mergeReclaimedBytes: this.#mergeReclaimed,
+      mergesSinceOpen: this.#mergeCount,
+      mergeReclaimedBytesSinceOpen: this.#mergeReclaimed,
       mergePolicy: this.#options.autoMerge
         ? `when dead bytes >= ${this.#options.mergeDeadRatio * 100}% of sealed files and >= ${this.#options.mergeMinDeadBytes} bytes`
         : 'off (compact only)',
-      fsyncs: this.#groupSync.count,
+      fsyncsSinceOpen: this.#groupSync.count,
       openMs: Math.round(this.#openedInMs * 10) / 10,
       lastBackgroundError: this.#lastBackgroundError === undefined ? null : String((this.#lastBackgroundError as Error).message ?? this.#lastBackgroundError),
       tornTailsCut: this.#tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes })),

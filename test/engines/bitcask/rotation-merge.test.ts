@@ -260,7 +260,7 @@ describe('merge', () => {
     const liveBytes = [...model].reduce((s, [k, v]) => s + recordSize(k.length, v.length), 0);
     const written = 50 * liveBytes;
     const bound = 4 * liveBytes + 2 * options.maxFileSize;
-    expect(stats.merges as number).toBeGreaterThan(0);
+    expect(stats.mergesSinceOpen as number).toBeGreaterThan(0);
     expect(directoryBytes(dir)).toBeLessThan(bound);
     expect(maxBytes).toBeLessThan(bound);
     expect(maxBytes).toBeLessThan(written / 10);
