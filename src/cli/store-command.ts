@@ -14,6 +14,8 @@ export interface StoreFlags {
 export interface OpenMode {
   /** Read commands: no lock, no writes, and a missing store is STORE_NOT_FOUND. */
   readOnly?: boolean;
+  /** Commands that only change an existing store (rm, compact): a missing store is STORE_NOT_FOUND. */
+  mustExist?: boolean;
   sync?: SyncPolicy | undefined;
 }
 
@@ -22,7 +24,7 @@ export abstract class StoreCommand extends BaseCommand {
 
   /** Opens the store named by the flags, runs `use`, and closes the store whatever happens. */
   protected async withStore<R>(flags: StoreFlags, mode: OpenMode, use: (store: KvsEngine) => Promise<R>): Promise<R> {
-    const options: OpenOptions = { dir: flags.dir, readOnly: mode.readOnly === true };
+    const options: OpenOptions = { dir: flags.dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
     if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
     if (mode.sync !== undefined) options.sync = mode.sync;
     const store = await openStore(options);

@@ -20,6 +20,8 @@ export interface OpenOptions {
   syncIntervalMs?: number;
   /** Open without taking the write lock; writes reject with READ_ONLY. The store must exist. */
   readOnly?: boolean;
+  /** Create the store when `dir` holds none (default true; false gives STORE_NOT_FOUND instead, for operations that only change an existing store). */
+  createIfMissing?: boolean;
   /** Engine-specific tuning (see the engine's documentation). */
   options?: Record<string, unknown>;
 }
@@ -63,7 +65,7 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
         { details: { dir } },
       );
     }
-    if (marker === undefined && readOnly) {
+    if (marker === undefined && (readOnly || options.createIfMissing === false)) {
       throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no kvs store at ${dir}; create one by writing to it (kvs set KEY VALUE), or pass the right directory`, { details: { dir } });
     }
   }

@@ -39,9 +39,9 @@ describe('set, get, rm', () => {
     expect((await kvs(['get', 'k'], { cwd })).out).toBe('two');
   });
 
-  it('read commands on a directory without a store exit 1 and create nothing', async () => {
+  it('read commands, rm and compact on a directory without a store exit 1 and create nothing', async () => {
     const cwd = tempDir();
-    const results = await Promise.all([['get', 'k'], ['ls'], ['count'], ['stats']].map((args) => kvs(args, { cwd })));
+    const results = await Promise.all([['get', 'k'], ['ls'], ['count'], ['stats'], ['rm', 'k'], ['compact']].map((args) => kvs(args, { cwd })));
     for (const r of results) {
       expect(r.code).toBe(1);
       expect(r.out).toBe('');

@@ -15,7 +15,7 @@ export default class Rm extends StoreCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rm);
     const key = checkKey(args.key);
-    const deleted = await this.withStore(flags, { sync: flags.sync }, (store) => store.delete(key));
+    const deleted = await this.withStore(flags, { sync: flags.sync, mustExist: true }, (store) => store.delete(key));
     if (!deleted) {
       process.stderr.write('Key not found\n');
       process.exitCode = 1;
