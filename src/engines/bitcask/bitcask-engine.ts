@@ -380,7 +380,7 @@ export class BitcaskEngine extends BaseEngine {
   protected _stats(): EngineStats {
     const files = this.#table.files;
     const liveBytes = files.reduce((s, f) => s + f.liveBytes, 0);
-    const dataBytes = files.reduce((s, f) => s + f.size, 0);
+    const dataBytes = this.#table.dataBytes;
     const keys = this.#keydir.size;
     return {
       engine: this.name,
