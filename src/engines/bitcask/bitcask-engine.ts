@@ -40,6 +40,8 @@ export const bitcaskSupports: Supports = {
 /** Values up to this size are copied next to their header so the record is one write. */
 const INLINE_VALUE_BYTES = 16 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 export class BitcaskEngine extends BaseEngine {
   readonly name = 'bitcask';
   readonly supports = bitcaskSupports;
@@ -172,41 +174,38 @@ export class BitcaskEngine extends BaseEngine {
 
   protected _set(key: Buffer, value: Buffer): Promise<void> | undefined {
     this.#throwIfBroken();
-    const ts = nowSeconds();
-    const size = recordSize(key.length, value.length);
-    const file = this.#fileFor(size);
-    const offset = file.size;
-    if (value.length <= INLINE_VALUE_BYTES) {
-      const record = Buffer.allocUnsafe(size);
-      encodeRecord(record, 0, key, value, 0, ts);
-      this.#append(file, [record]);
-    } else {
-      this.#append(file, [encodeHeaderAndKey(key, value, 0, ts), value]);
-    }
-    this.#table.apply(file, key, offset, value.length, 0, ts);
+    this.#appendRecord(key, value, 0);
     return this.#afterWrite();
   }
 
   protected _delete(key: Buffer): Promise<boolean> | boolean {
     this.#throwIfBroken();
     if (this.#keydir.find(key) < 0) return false;
-    const size = recordSize(key.length, 0);
-    const file = this.#fileFor(size);
-    const offset = file.size;
-    const ts = nowSeconds();
-    const record = Buffer.allocUnsafe(size);
-    encodeRecord(record, 0, key, Buffer.alloc(0), FLAG_TOMBSTONE, ts);
-    this.#append(file, [record]);
-    this.#table.apply(file, key, offset, 0, FLAG_TOMBSTONE, ts);
+    this.#appendRecord(key, EMPTY, FLAG_TOMBSTONE);
     const synced = this.#afterWrite();
     return synced === undefined ? true : synced.then(() => true);
+  }
+
+  /** Appends one record to the active file and applies it to the keydir. */
+  #appendRecord(key: Buffer, value: Buffer, flags: number): void {
+    const ts = nowSeconds();
+    const size = recordSize(key.length, value.length);
+    const file = this.#fileFor(size);
+    const offset = file.size;
+    if (value.length <= INLINE_VALUE_BYTES) {
+      const record = Buffer.allocUnsafe(size);
+      encodeRecord(record, 0, key, value, flags, ts);
+      this.#append(file, [record]);
+    } else {
+      this.#append(file, [encodeHeaderAndKey(key, value, flags, ts), value]);
+    }
+    this.#table.apply(file, key, offset, value.length, flags, ts);
   }
 
   /** One append for the whole batch; every record but the last says more follow, so recovery applies all or none. */
   protected _batch(ops: CheckedOp[]): Promise<void> | undefined {
     this.#throwIfBroken();
     const ts = nowSeconds();
-    const empty = Buffer.alloc(0);
     const sizes = ops.map((op) => recordSize(op.key.length, op.type === 'set' ? op.value.length : 0));
     const total = sizes.reduce((a, b) => a + b, 0);
     const file = this.#fileFor(total);
@@ -215,7 +214,7 @@ export class BitcaskEngine extends BaseEngine {
     let at = 0;
     ops.forEach((op, i) => {
       const flags = (op.type === 'delete' ? FLAG_TOMBSTONE : 0) | (i < ops.length - 1 ? FLAG_BATCH_CONTINUES : 0);
-      at = encodeRecord(buf, at, op.key, op.type === 'set' ? op.value : empty, flags, ts);
+      at = encodeRecord(buf, at, op.key, op.type === 'set' ? op.value : EMPTY, flags, ts);
     });
     this.#append(file, [buf]);
     let offset = start;
@@ -427,8 +426,7 @@ export class BitcaskEngine extends BaseEngine {
         if (active.hintCovered < active.size) extendHint(active, true);
         else active.fsync();
       }
-      if (this.#fatal !== undefined) this.#throwIfBroken(); // acknowledged writes may not be durable: say so
-
+      this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
     } finally {
       for (const file of this.#table.files) file.close();
       this.#lock?.release();

@@ -67,8 +67,8 @@ class OutputWriter {
     this.#nextMinor = firstMinor;
   }
 
-  /** Copies `record` (the live record of keydir entry `handle`, at `offset` in `input`). */
-  copy(record: Buffer, key: Uint8Array, handle: number, input: DataFile, offset: number, valueSize: number, timestamp: number): void {
+  /** Copies `record`, the live record of keydir entry `handle`, found in `input`. */
+  copy(record: Buffer, key: Uint8Array, handle: number, input: DataFile, valueSize: number, timestamp: number): void {
     let out = this.outputs.at(-1);
     const size = out === undefined ? 0 : out.file.size + this.#pendingLen;
     if (out === undefined || (size > 0 && size + record.length > this.maxFileSize)) {
@@ -79,8 +79,9 @@ class OutputWriter {
       this.outputs.push(out);
     }
     if (this.#pendingLen + record.length > WRITE_BUFFER) this.flush();
-    out.hint.add(timestamp, 0, key, valueSize, out.file.size + this.#pendingLen);
-    this.#moves.push({ handle, input, offset: out.file.size + this.#pendingLen, size: record.length, valueSize, timestamp });
+    const offset = out.file.size + this.#pendingLen;
+    out.hint.add(timestamp, 0, key, valueSize, offset);
+    this.#moves.push({ handle, input, offset, size: record.length, valueSize, timestamp });
     if (record.length > WRITE_BUFFER) {
       out.file.append([record]);
       this.#repoint(out.file);
@@ -161,7 +162,7 @@ export async function mergeFiles(
       const h = kd.find(key);
       if (h < 0 || kd.fileId(h) !== input.index || kd.offset(h) !== offset) return;
       const bytes = record ?? input.readRecord(offset, HEADER_SIZE + key.length + valueSize);
-      writer.copy(bytes, key, h, input, offset, valueSize, timestamp);
+      writer.copy(bytes, key, h, input, valueSize, timestamp);
       recordsCopied++;
     };
     try {
