@@ -22,6 +22,16 @@ export const storeFlags = {
     helpValue: '<path>',
     summary: 'Data directory of the store; a relative path is taken from the current directory. Created by the first write.',
   }),
+  url: Flags.string({
+    env: 'KVS_REDIS_URL',
+    helpValue: '<url>',
+    summary: 'Server of a remote engine (redis://host:port); used by --engine redis.',
+  }),
+  addr: Flags.string({
+    env: 'KVS_ADDR',
+    helpValue: '<host:port>',
+    summary: 'Talk to a running `kvs server` at this address instead of opening --dir.',
+  }),
 };
 
 export const jsonFlag = Flags.boolean({

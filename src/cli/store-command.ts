@@ -9,6 +9,8 @@ import { storeFlags } from './flags.js';
 export interface StoreFlags {
   engine: string | undefined;
   dir: string;
+  url?: string | undefined;
+  addr?: string | undefined;
 }
 
 export interface OpenMode {
@@ -27,6 +29,7 @@ export abstract class StoreCommand extends BaseCommand {
     const options: OpenOptions = { dir: flags.dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
     if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
     if (mode.sync !== undefined) options.sync = mode.sync;
+    if (flags.url !== undefined && flags.url !== '') options.url = flags.url;
     const store = await openStore(options);
     let result: R;
     try {

@@ -22,6 +22,8 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Create the store when `dir` holds none (default true; false gives STORE_NOT_FOUND instead, for operations that only change an existing store). */
   createIfMissing?: boolean;
+  /** Location of a remote store, for engines that keep data on a server (redis://host:port). */
+  url?: string;
   /** Engine-specific tuning (see the engine's documentation). */
   options?: Record<string, unknown>;
 }
@@ -73,5 +75,5 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
     throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${sync}" sync policy; it supports ${engine.supports.syncPolicies.join(', ')}`);
   }
   if (engine.supports.directory && marker === undefined) writeMarker(dir!, engineName);
-  return engine.open({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, options: options.options ?? {} });
+  return engine.open({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} });
 }

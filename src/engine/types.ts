@@ -114,6 +114,8 @@ export interface EngineOpenOptions {
   sync: SyncPolicy;
   syncIntervalMs: number;
   readOnly: boolean;
+  /** Location of a remote store (engines without `supports.directory`, e.g. redis://host:port); undefined when not given. */
+  url: string | undefined;
   /** Engine-specific tuning; each engine validates and documents its own keys. */
   options: Record<string, unknown>;
 }

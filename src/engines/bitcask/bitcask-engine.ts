@@ -22,7 +22,7 @@ import { formatFileId } from './file-names.js';
 import { extendHint } from './hint-coverage.js';
 import type { Keydir } from './keydir.js';
 import { loadStore, type TornTail } from './load-store.js';
-import { DirectoryLock } from './lock.js';
+import { DirectoryLock } from '../../util/dir-lock.js';
 import { mergeFiles } from './merge.js';
 import { shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { ErrorCodes, KvsError } from '../engine/errors.js';
 
 export const LOCK_FILE = 'LOCK';
 
