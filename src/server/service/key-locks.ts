@@ -1,0 +1,59 @@
+/**
+ * Per-key exclusive locks with a store-wide exclusive mode, for the server's read-modify-write
+ * commands. Callers name every key up front; keys are locked in byte order, so two callers
+ * never wait on each other in a cycle. Single-threaded (the event loop): no atomics needed.
+ */
+type Release = () => void;
+
+export class KeyLocks {
+  /** Tail of each key's wait queue: resolves when the current holder releases. */
+  readonly #tails = new Map<string, Promise<void>>();
+  /** Holders of key locks right now; a store-wide lock waits for this to reach zero. */
+  #active = 0;
+  #drained: (() => void) | undefined;
+  /** Set while a store-wide lock is held or waited for: new key locks queue behind it. */
+  #global: Promise<void> | undefined;
+
+  /** Locks `keys` (deduplicated, in byte order) and resolves with the function that releases them all. */
+  async lock(keys: readonly Buffer[]): Promise<Release> {
+    while (this.#global !== undefined) await this.#global;
+    const names = [...new Set(keys.map((k) => k.toString('latin1')))].sort();
+    this.#active++;
+    const releases: Release[] = [];
+    for (const name of names) releases.push(await this.#lockOne(name));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const release of releases) release();
+      if (--this.#active === 0) this.#drained?.();
+    };
+  }
+
+  /** Waits until no key lock is held, then holds the whole store until the returned function is called. */
+  async lockAll(): Promise<Release> {
+    while (this.#global !== undefined) await this.#global;
+    let open!: () => void;
+    this.#global = new Promise<void>((resolve) => (open = resolve));
+    if (this.#active > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+    this.#drained = undefined;
+    return () => {
+      const waiting = open;
+      this.#global = undefined;
+      waiting();
+    };
+  }
+
+  async #lockOne(name: string): Promise<Release> {
+    const previous = this.#tails.get(name);
+    let release!: Release;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous === undefined ? mine : previous.then(() => mine);
+    this.#tails.set(name, tail);
+    if (previous !== undefined) await previous;
+    return () => {
+      release();
+      if (this.#tails.get(name) === tail) this.#tails.delete(name); // nobody queued behind us
+    };
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * The store as the server's interfaces (RESP, HTTP) see it: one open engine, writes that
+ * publish to the change feed, read-modify-write under per-key locks, and counters the
+ * metrics endpoint reads. Every write of every interface goes through here, so the feed and
+ * the counters see all of them. Concurrency: plain writes to different keys run concurrently
+ * (so `sync: always` writers share fsyncs); writes to one key are serialised.
+ */
+import type { BatchOp, BytesLike, CompactResult, EngineStats, KvsEngine, ScanOptions } from '../../engine/types.js';
+import { toBuffer } from '../../util/bytes.js';
+import { ChangeFeed, type Via } from './change-feed.js';
+import { KeyLocks } from './key-locks.js';
+
+export interface ServiceInfo {
+  /** Engine name. */
+  engine: string;
+  /** Absolute data directory, or '' for engines without one. */
+  dir: string;
+  /** kvs version. */
+  version: string;
+}
+
+/** One command served, for metrics: which interface, which command, how long, whether it failed. */
+export interface OpEvent {
+  via: Via;
+  command: string;
+  seconds: number;
+  ok: boolean;
+}
+
+export interface ServiceObserver {
+  op?(event: OpEvent): void;
+  /** A client connected (+1) or went away (-1). `via` is 'resp', 'http' or 'ws'. */
+  connection?(via: Via | 'ws', delta: 1 | -1): void;
+}
+
+/** Reads and writes inside `withKeys`: no locking of their own (the caller holds the keys' locks). */
+export interface LockedOps {
+  get(key: Buffer): Promise<Buffer | undefined>;
+  set(key: Buffer, value: Buffer): Promise<void>;
+  delete(key: Buffer): Promise<boolean>;
+  batch(ops: readonly BatchOp[]): Promise<void>;
+}
+
+export class KvService {
+  readonly engine: KvsEngine;
+  readonly info: ServiceInfo;
+  readonly changes = new ChangeFeed();
+  readonly startedAt = Date.now();
+  readonly #locks = new KeyLocks();
+  readonly #observers = new Set<ServiceObserver>();
+  readonly #connections = { resp: 0, http: 0, ws: 0 };
+
+  constructor(engine: KvsEngine, info: ServiceInfo) {
+    this.engine = engine;
+    this.info = info;
+  }
+
+  get(key: BytesLike): Promise<Buffer | undefined> {
+    return this.engine.get(key);
+  }
+
+  has(key: BytesLike): Promise<boolean> {
+    return this.engine.has(key);
+  }
+
+  scan(options?: ScanOptions): AsyncIterable<[Buffer, Buffer]> {
+    return this.engine.scan(options);
+  }
+
+  count(): Promise<number> {
+    return this.engine.count();
+  }
+
+  set(key: BytesLike, value: BytesLike, via: Via): Promise<void> {
+    const k = toBuffer(key);
+    return this.withKeys([k], via, (ops) => ops.set(k, toBuffer(value)));
+  }
+
+  delete(key: BytesLike, via: Via): Promise<boolean> {
+    const k = toBuffer(key);
+    return this.withKeys([k], via, (ops) => ops.delete(k));
+  }
+
+  batch(ops: readonly BatchOp[], via: Via): Promise<void> {
+    return this.withKeys(ops.map((op) => toBuffer(op.key)), via, (locked) => locked.batch(ops));
+  }
+
+  /**
+   * Runs `fn` holding the locks of `keys`: no other write to those keys interleaves, so a
+   * read-modify-write (INCR, APPEND, SET NX/GET, GETDEL, MSETNX ...) is atomic with respect to
+   * every other client. Writes made through `ops` are published to the change feed as they
+   * are acknowledged. `fn` must only touch the keys it named.
+   */
+  async withKeys<T>(keys: readonly Buffer[], via: Via, fn: (ops: LockedOps) => Promise<T>): Promise<T> {
+    const release = await this.#locks.lock(keys);
+    try {
+      return await fn(this.#lockedOps(via));
+    } finally {
+      release();
+    }
+  }
+
+  /** Deletes every key (FLUSHDB), holding the whole store so no write interleaves. Resolves with how many were deleted. */
+  async clear(via: Via): Promise<number> {
+    const release = await this.#locks.lockAll();
+    try {
+      const keys: Buffer[] = [];
+      for await (const [key] of this.engine.scan()) keys.push(key);
+      const ops = this.#lockedOps(via);
+      const CHUNK = 1000;
+      for (let i = 0; i < keys.length; i += CHUNK) {
+        await ops.batch(keys.slice(i, i + CHUNK).map((key) => ({ type: 'delete' as const, key })));
+      }
+      return keys.length;
+    } finally {
+      release();
+    }
+  }
+
+  compact(): Promise<CompactResult> {
+    return this.engine.compact();
+  }
+
+  stats(): Promise<EngineStats> {
+    return this.engine.stats();
+  }
+
+  /** Adds an observer of served commands and connections (the metrics endpoint); returns the function that removes it. */
+  observe(observer: ServiceObserver): () => void {
+    this.#observers.add(observer);
+    return () => this.#observers.delete(observer);
+  }
+
+  /** Called by an interface after each command it served. */
+  recordOp(event: OpEvent): void {
+    for (const observer of this.#observers) observer.op?.(event);
+  }
+
+  /** Called by an interface when a client connects (+1) or disconnects (-1). */
+  recordConnection(via: Via | 'ws', delta: 1 | -1): void {
+    this.#connections[via] += delta;
+    for (const observer of this.#observers) observer.connection?.(via, delta);
+  }
+
+  /** Clients connected right now, per interface. */
+  connections(): { resp: number; http: number; ws: number } {
+    return { ...this.#connections };
+  }
+
+  #lockedOps(via: Via): LockedOps {
+    const engine = this.engine;
+    const feed = this.changes;
+    return {
+      get: (key) => engine.get(key),
+      set: async (key, value) => {
+        await engine.set(key, value);
+        feed.publish('set', key, value.length, via);
+      },
+      delete: async (key) => {
+        const existed = await engine.delete(key);
+        if (existed) feed.publish('delete', key, 0, via);
+        return existed;
+      },
+      batch: async (ops) => {
+        await engine.batch(ops);
+        for (const op of ops) {
+          const key = toBuffer(op.key);
+          if (op.type === 'set') feed.publish('set', key, toBuffer(op.value).length, via);
+          else feed.publish('delete', key, 0, via);
+        }
+      },
+    };
+  }
+}
