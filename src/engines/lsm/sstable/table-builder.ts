@@ -1,0 +1,198 @@
+/**
+ * Writes one table file (grammar in table-format.ts) from entries given in internal order:
+ * data blocks as they fill, then the Bloom filter, the index block and the footer. Single-
+ * threaded and synchronous; the file is created exclusively and is complete only after finish().
+ */
+import * as fs from 'node:fs';
+import { ErrorCodes, KvsError, ioError } from '../../../engine/errors.js';
+import { compareBytes } from '../../../util/bytes.js';
+import { EntryKind, MAX_SEQ, TRAILER_SIZE, compareInternal, encodeTrailer } from '../entry.js';
+import { BlockBuilder } from './block-builder.js';
+import { bloomHash, buildBloomFilter } from './bloom.js';
+import { BLOCK_TRAILER_SIZE, TABLE_FORMAT_VERSION, encodeBlockTrailer, encodeFooter, encodeHandle, type BlockHandle } from './table-format.js';
+
+export interface TableOptions {
+  /** Target size of a data block's contents in bytes; a block is cut once it reaches it. */
+  blockSize: number;
+  /** Entries between full (not prefix-compressed) keys in a data block. */
+  restartInterval: number;
+  /** Bloom filter bits per user key; 0 writes no filter. */
+  bloomBitsPerKey: number;
+}
+
+export const DEFAULT_TABLE_OPTIONS: TableOptions = { blockSize: 4096, restartInterval: 16, bloomBitsPerKey: 10 };
+
+/** What a finished table holds. `smallest`/`largest` are user keys (empty iff entryCount is 0). */
+export interface TableMeta {
+  fileSize: number;
+  entryCount: number;
+  smallest: Buffer;
+  largest: Buffer;
+}
+
+/** Pending bytes are written once they reach this, so a table costs few write calls. */
+const WRITE_BUFFER_BYTES = 64 * 1024;
+
+export class TableBuilder {
+  private readonly options: TableOptions;
+  private fd: number | undefined;
+  private readonly data: BlockBuilder;
+  /** The index block uses restart interval 1: every key is whole, so a seek is a plain binary search. */
+  private readonly index = new BlockBuilder(1);
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  /** Bytes of the file so far (written plus pending). */
+  private offset = 0;
+  private entries = 0;
+  private lastKey: Buffer | undefined;
+  private lastSeq = 0;
+  private smallest = Buffer.alloc(0);
+  private hashes = new Uint32Array(1024);
+  private hashCount = 0;
+  private done = false;
+
+  /** Creates `file` exclusively. Throws INVALID_ARGUMENT for bad options, IO_ERROR if the file cannot be created. */
+  constructor(
+    readonly file: string,
+    options: TableOptions = DEFAULT_TABLE_OPTIONS,
+  ) {
+    checkInteger('blockSize', options.blockSize, 1, 2 ** 30);
+    checkInteger('restartInterval', options.restartInterval, 1, 2 ** 16);
+    checkInteger('bloomBitsPerKey', options.bloomBitsPerKey, 0, 1000);
+    this.options = { ...options };
+    this.data = new BlockBuilder(options.restartInterval);
+    try {
+      this.fd = fs.openSync(file, 'wx');
+    } catch (err) {
+      throw ioError(`cannot create table file ${file}`, err);
+    }
+  }
+
+  /**
+   * Appends an entry. REQUIRES: (key, seq) strictly after the previous entry in internal order
+   * (throws INVALID_ARGUMENT otherwise), 0 <= seq <= MAX_SEQ. The key and value are copied.
+   */
+  add(key: Buffer, seq: number, kind: EntryKind, value: Buffer): void {
+    this.checkOpen();
+    if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_SEQ) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sequence number ${seq} is not an integer from 0 to ${MAX_SEQ}`);
+    if (kind !== EntryKind.VALUE && kind !== EntryKind.DELETION) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `unknown entry kind ${String(kind)}`);
+    if (this.lastKey !== undefined && compareInternal(this.lastKey, this.lastSeq, key, seq) >= 0) {
+      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table entries out of order in ${this.file}: (${this.lastKey.toString('hex')}, ${this.lastSeq}) then (${key.toString('hex')}, ${seq})`);
+    }
+    const internalKey = Buffer.allocUnsafe(key.length + TRAILER_SIZE);
+    key.copy(internalKey);
+    encodeTrailer(internalKey, key.length, seq, kind);
+    if (this.lastKey === undefined || compareBytes(this.lastKey, key) !== 0) this.addHash(key);
+    if (this.entries === 0) this.smallest = Buffer.from(key);
+    this.lastKey = internalKey.subarray(0, key.length);
+    this.lastSeq = seq;
+    this.entries++;
+    this.data.add(internalKey, value);
+    if (this.data.estimatedSize() >= this.options.blockSize) this.flushDataBlock();
+  }
+
+  /** Bytes written so far plus the data block being filled: what the file would roughly be if finished now. */
+  estimatedSize(): number {
+    return this.offset + (this.data.empty() ? 0 : this.data.estimatedSize() + BLOCK_TRAILER_SIZE);
+  }
+
+  entryCount(): number {
+    return this.entries;
+  }
+
+  /** Writes the last data block, the filter, the index and the footer; fsyncs and closes the file (not its directory). */
+  finish(): TableMeta {
+    this.checkOpen();
+    this.flushDataBlock();
+    let filter: BlockHandle | undefined;
+    if (this.options.bloomBitsPerKey > 0) filter = this.writeBlock(buildBloomFilter(this.hashes, this.hashCount, this.options.bloomBitsPerKey));
+    const index = this.writeBlock(this.index.finish());
+    this.append(encodeFooter({ filter, index, version: TABLE_FORMAT_VERSION }));
+    const fd = this.fd!;
+    try {
+      this.flushPending();
+      fs.fsyncSync(fd);
+    } catch (err) {
+      this.abandon();
+      throw ioError(`cannot write table file ${this.file}`, err);
+    }
+    this.done = true;
+    this.fd = undefined;
+    fs.closeSync(fd);
+    return { fileSize: this.offset, entryCount: this.entries, smallest: this.smallest, largest: Buffer.from(this.lastKey ?? Buffer.alloc(0)) };
+  }
+
+  /** Closes and deletes the partial file. Idempotent; a no-op after finish(). */
+  abandon(): void {
+    if (this.done) return;
+    this.done = true;
+    const fd = this.fd;
+    this.fd = undefined;
+    if (fd !== undefined) {
+      try {
+        fs.closeSync(fd);
+      } catch {
+        // the file is being discarded: a failed close changes nothing for the caller
+      }
+    }
+    fs.rmSync(this.file, { force: true });
+  }
+
+  private flushDataBlock(): void {
+    if (this.data.empty()) return;
+    const lastKey = Buffer.from(this.data.lastAddedKey());
+    const handle = this.writeBlock(this.data.finish());
+    this.data.reset();
+    // Keyed by the block's last internal key: the first index entry >= a target names the only block that can hold it.
+    this.index.add(lastKey, encodeHandle(handle));
+  }
+
+  private writeBlock(contents: Buffer): BlockHandle {
+    const handle = { offset: this.offset, size: contents.length };
+    this.append(contents);
+    this.append(encodeBlockTrailer(contents));
+    return handle;
+  }
+
+  private append(bytes: Buffer): void {
+    this.pending.push(bytes);
+    this.pendingBytes += bytes.length;
+    this.offset += bytes.length;
+    if (this.pendingBytes >= WRITE_BUFFER_BYTES) {
+      try {
+        this.flushPending();
+      } catch (err) {
+        this.abandon();
+        throw ioError(`cannot write table file ${this.file}`, err);
+      }
+    }
+  }
+
+  private flushPending(): void {
+    if (this.pendingBytes === 0) return;
+    const bytes = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (let at = 0; at < bytes.length; ) at += fs.writeSync(this.fd!, bytes, at, bytes.length - at);
+  }
+
+  private addHash(userKey: Buffer): void {
+    if (this.options.bloomBitsPerKey === 0) return;
+    if (this.hashCount === this.hashes.length) {
+      const grown = new Uint32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[this.hashCount++] = bloomHash(userKey);
+  }
+
+  private checkOpen(): void {
+    if (this.done) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table builder for ${this.file} was already finished or abandoned`);
+  }
+}
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table option ${name} must be an integer from ${min} to ${max}; got ${String(value)}`);
+  }
+}
