@@ -18,6 +18,16 @@ function engineModules(cwd: string, args: string[]): string[] {
     .map((line) => line.slice(line.indexOf('/dist/engines/') + '/dist/engines/'.length));
 }
 
+/** Every module, CommonJS file and native addon `kvs ...args` loaded, as trace lines. */
+function traceLines(cwd: string, args: string[]): string[] {
+  const run = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, encoding: 'utf8' });
+  expect(run.status).toBe(0);
+  return run.stderr.split('\n').filter((line) => /^(import|require|dlopen): /.test(line));
+}
+
+const NATIVE_PACKAGES = ['better-sqlite3', 'classic-level', 'lmdb', '@lmdb', 'rocksdb'];
+const THIRD_PARTY_ADAPTERS = ['level', 'sqlite', 'lmdb', 'rocksdb'];
+
 describe('lazy engine loading', () => {
   it('kvs set and get on a bitcask store load the bitcask engine and no other', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
@@ -39,6 +49,35 @@ describe('lazy engine loading', () => {
       const loaded = engineModules(cwd, ['engines']);
       expect(loaded.some((m) => m.startsWith('bitcask/'))).toBe(true);
       expect(loaded.some((m) => m.startsWith('memory/'))).toBe(true);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('kvs set and get on a bitcask store load no native module (SQLite, LevelDB, LMDB, RocksDB) nor their adapters', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    try {
+      for (const args of [['set', 'k', 'v'], ['get', 'k']]) {
+        const lines = traceLines(cwd, args);
+        expect(lines.some((l) => l.includes('/dist/engines/bitcask/'))).toBe(true); // the trace works
+        expect(lines.some((l) => l.startsWith('require: '))).toBe(true); // CommonJS is traced too (oclif)
+        for (const pkg of NATIVE_PACKAGES) expect(lines.filter((l) => l.includes(`/node_modules/${pkg}/`))).toEqual([]);
+        for (const engine of THIRD_PARTY_ADAPTERS) expect(lines.filter((l) => l.includes(`/dist/engines/${engine}/`))).toEqual([]);
+        expect(lines.filter((l) => l.startsWith('dlopen: '))).toEqual([]);
+      }
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+
+  it('kvs get on a sqlite store loads better-sqlite3 and no other native module', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    try {
+      expect(spawnSync(process.execPath, [BIN, 'set', 'k', 'v', '--engine', 'sqlite'], { cwd }).status).toBe(0);
+      const lines = traceLines(cwd, ['get', 'k']);
+      expect(lines.some((l) => l.startsWith('dlopen: ') && l.includes('better_sqlite3.node'))).toBe(true);
+      for (const pkg of NATIVE_PACKAGES.filter((p) => p !== 'better-sqlite3')) expect(lines.filter((l) => l.includes(`/node_modules/${pkg}/`))).toEqual([]);
+      expect(lines.filter((l) => l.includes('/dist/engines/bitcask/'))).toEqual([]);
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }

@@ -1,0 +1,296 @@
+/**
+ * The LMDB engine: lmdb-js over one memory-mapped file `<dir>/data.mdb` with two named
+ * databases, `kv` (keys up to LMDB's maximum key size) and `long-keys` (buckets of longer keys,
+ * see long-keys.ts).
+ *
+ * Concurrency: every operation is synchronous (reads from the map, writes as synchronous write
+ * transactions), so issue order is kept and each write is visible to the next call. LMDB lets
+ * other processes read and write the same file at once; their write transactions are serialised
+ * by LMDB's writer mutex (a write waits, blocking the event loop, while another process writes).
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { BaseEngine } from '../../engine/base-engine.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import type { KeyRange } from '../../engine/key-range.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import type { CheckedOp } from '../../engine/validate.js';
+import { directorySizeSync } from '../../util/fs.js';
+import { checkDataFile, mapLmdbError } from './lmdb-errors.js';
+import { readPage, type Entry } from './lmdb-scan.js';
+import { decodeBucket, encodeBucket, findSuffix } from './long-keys.js';
+import { parseLmdbOptions } from './options.js';
+
+export const lmdbSupports: Supports = {
+  persistent: true,
+  orderedScan: true,
+  // A write transaction commits all of its puts or none, also across a crash.
+  atomicBatch: true,
+  // always: every commit fdatasyncs. interval: MDB_NOSYNC commits plus a timer calling
+  // mdb_env_sync. never: MDB_NOSYNC commits; the OS writes the pages back (and close syncs).
+  syncPolicies: ['always', 'interval', 'never'],
+  // LMDB reuses freed pages in place but never shrinks its file; a compacting copy (mdb_copy -c)
+  // would need every other process to let go of the file, so compact() is a no-op.
+  compaction: false,
+  directory: true,
+};
+
+export const LMDB_FILE = 'data.mdb';
+/** Entries read per scan step; a step is synchronous, and a write between steps makes the scan re-seek. */
+const PAGE = 256;
+const LMDB_VERSION = packageVersion('lmdb');
+
+type Db = Database<Buffer, Buffer>;
+
+export class LmdbEngine extends BaseEngine {
+  readonly name = 'lmdb';
+  readonly supports = lmdbSupports;
+  readonly #dir: string;
+  readonly #file: string;
+  readonly #root: RootDatabase;
+  readonly #kv: Db;
+  readonly #long: Db;
+  readonly #sync: SyncPolicy;
+  /** LMDB's largest key: longer keys live in buckets of `#long` under their first `#maxKey` bytes. */
+  readonly #maxKey: number;
+  #generation = 0;
+  #unsynced = false;
+  #syncs = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  private constructor(dir: string, file: string, root: RootDatabase, opts: EngineOpenOptions) {
+    super(opts.readOnly);
+    this.#dir = dir;
+    this.#file = file;
+    this.#root = root;
+    this.#sync = opts.sync;
+    const dbOptions = { keyEncoding: 'binary' as const, encoding: 'binary' as const, cache: false };
+    this.#kv = root.openDB<Buffer, Buffer>({ name: 'kv', ...dbOptions });
+    this.#long = root.openDB<Buffer, Buffer>({ name: 'long-keys', ...dbOptions });
+    this.#maxKey = (root as unknown as { maxKeySize: number }).maxKeySize;
+    if (!opts.readOnly && opts.sync === 'interval') {
+      this.#timer = setInterval(() => void this.#flush().catch(() => undefined), opts.syncIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  static open(opts: EngineOpenOptions): LmdbEngine {
+    const mapSize = parseLmdbOptions(opts.options);
+    const file = path.join(opts.dir, LMDB_FILE);
+    if (opts.readOnly && !fs.existsSync(file)) {
+      throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no LMDB data file at ${file}; the store marker is there but the data file is missing: restore it, or write to the store to create it`, { details: { file } });
+    }
+    checkDataFile(file);
+    let root: RootDatabase | undefined;
+    try {
+      root = open({
+        path: file,
+        maxDbs: 4,
+        readOnly: opts.readOnly,
+        // Classic durable commits under "always"; otherwise commits skip fsync and #flush syncs.
+        overlappingSync: false,
+        noSync: opts.sync !== 'always',
+        ...(mapSize === undefined ? {} : { mapSize }),
+      });
+      return new LmdbEngine(opts.dir, file, root, opts);
+    } catch (err) {
+      void root?.close();
+      throw mapLmdbError(err, 'opening the store', file);
+    }
+  }
+
+  // ---- reads: synchronous, straight from the memory map ----
+
+  protected _get(key: Buffer): Buffer | undefined {
+    try {
+      // getBinary copies the value out of the map; getBinaryFast would hand out a reused buffer.
+      if (key.length <= this.#maxKey) return this.#kv.getBinary(key);
+      const bucket = this.#bucket(key);
+      const i = findSuffix(bucket, key.subarray(this.#maxKey));
+      return i >= 0 ? bucket[i]!.value : undefined;
+    } catch (err) {
+      throw mapLmdbError(err, 'reading a key', this.#file);
+    }
+  }
+
+  protected override _has(key: Buffer): boolean {
+    if (key.length > this.#maxKey) return this._get(key) !== undefined;
+    try {
+      return this.#kv.doesExist(key);
+    } catch (err) {
+      throw mapLmdbError(err, 'reading a key', this.#file);
+    }
+  }
+
+  /** Pages of up to PAGE entries from both databases, merged; a write since the page was read makes it re-read after the last key yielded. */
+  protected *_scan(range: KeyRange): Iterable<Entry> {
+    let remaining = range.limit;
+    let cursor = range;
+    for (;;) {
+      const generation = this.#generation;
+      const page = this.#page(cursor, Math.min(PAGE, remaining));
+      for (const entry of page) {
+        if (this.#generation !== generation) break;
+        yield entry;
+        if (--remaining === 0) return;
+        const after = { key: entry[0], inclusive: false };
+        cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
+      }
+      if (this.#generation === generation && page.length < PAGE) return;
+    }
+  }
+
+  #page(range: KeyRange, n: number): Entry[] {
+    try {
+      return readPage({ kv: this.#kv, long: this.#long, maxKey: this.#maxKey, file: this.#file }, range, n);
+    } catch (err) {
+      throw mapLmdbError(err, 'scanning', this.#file);
+    }
+  }
+
+  protected _count(): number {
+    try {
+      let n = this.#kv.getCount();
+      for (const { value } of this.#long.getRange({})) n += decodeBucket(value, `${this.#file} (long-keys)`).length;
+      return n;
+    } catch (err) {
+      throw mapLmdbError(err, 'counting keys', this.#file);
+    }
+  }
+
+  // ---- writes: synchronous transactions (LMDB copies the bytes during the call) ----
+
+  protected _set(key: Buffer, value: Buffer): Promise<void> | void {
+    return this.#write('writing a key', () => this.#put(key, value));
+  }
+
+  protected _delete(key: Buffer): boolean | Promise<boolean> {
+    return this.#write('deleting a key', () => this.#remove(key));
+  }
+
+  protected _batch(ops: CheckedOp[]): Promise<void> | void {
+    return this.#write('writing a batch', () => {
+      for (const op of ops) {
+        if (op.type === 'set') this.#put(op.key, op.value);
+        else this.#remove(op.key);
+      }
+    });
+  }
+
+  /** Runs `body` in one synchronous write transaction; under "always" its commit fdatasyncs. */
+  #write<T>(what: string, body: () => T): T {
+    this.#generation++;
+    try {
+      const result = this.#root.transactionSync(body);
+      this.#unsynced = true;
+      return result;
+    } catch (err) {
+      throw mapLmdbError(err, what, this.#file);
+    }
+  }
+
+  #put(key: Buffer, value: Buffer): void {
+    if (key.length <= this.#maxKey) {
+      this.#kv.putSync(key, value);
+      return;
+    }
+    const prefix = key.subarray(0, this.#maxKey);
+    const suffix = Buffer.from(key.subarray(this.#maxKey));
+    const bucket = this.#bucket(key);
+    const i = findSuffix(bucket, suffix);
+    if (i >= 0) bucket[i] = { suffix, value };
+    else bucket.splice(-i - 1, 0, { suffix, value });
+    this.#long.putSync(prefix, encodeBucket(bucket));
+  }
+
+  #remove(key: Buffer): boolean {
+    if (key.length <= this.#maxKey) return this.#kv.removeSync(key);
+    const prefix = key.subarray(0, this.#maxKey);
+    const bucket = this.#bucket(key);
+    const i = findSuffix(bucket, key.subarray(this.#maxKey));
+    if (i < 0) return false;
+    bucket.splice(i, 1);
+    if (bucket.length === 0) this.#long.removeSync(prefix);
+    else this.#long.putSync(prefix, encodeBucket(bucket));
+    return true;
+  }
+
+  /** The decoded bucket holding the long key `key` (empty if none). */
+  #bucket(key: Buffer) {
+    const bytes = this.#long.getBinary(key.subarray(0, this.#maxKey));
+    return bytes === undefined ? [] : decodeBucket(bytes, `${this.#file} (long-keys)`);
+  }
+
+  // ---- maintenance ----
+
+  protected _compact(): CompactResult {
+    const bytes = this.#diskBytes();
+    return { bytesBefore: bytes, bytesAfter: bytes, reclaimedBytes: 0, details: { method: 'none', reason: 'LMDB reuses freed pages in place; the file does not shrink' } };
+  }
+
+  protected _stats(): EngineStats {
+    const env = this.#root.getStats() as Record<string, unknown>;
+    const kv = this.#kv.getStats() as Record<string, unknown>;
+    return {
+      engine: this.name,
+      keys: this._count(),
+      diskBytes: this.#diskBytes(),
+      pageSize: Number(env.pageSize),
+      mapSize: Number(env.mapSize),
+      lastPageNumber: Number(env.lastPageNumber),
+      treeDepth: Number(kv.treeDepth),
+      longKeyBuckets: this.#long.getCount(),
+      maxKeySize: this.#maxKey,
+      readers: Number(env.numReaders),
+      sync: this.#sync,
+      syncs: this.#syncs,
+      library: `lmdb-js ${LMDB_VERSION}`,
+      file: this.#file,
+    };
+  }
+
+  protected async _close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    try {
+      // MDB_NOSYNC commits are in the page cache only; the contract says close makes them durable.
+      if (this.#sync !== 'always') await this.#flush();
+    } finally {
+      await this.#root.close();
+    }
+  }
+
+  /** mdb_env_sync: makes every commit so far durable. */
+  async #flush(): Promise<void> {
+    if (!this.#unsynced) return;
+    this.#unsynced = false;
+    try {
+      await new Promise<void>((resolve, reject) =>
+        (this.#root as unknown as { sync(cb: (err?: unknown) => void): void }).sync((err) => (err ? reject(err) : resolve())),
+      );
+      this.#syncs++;
+    } catch (err) {
+      this.#unsynced = true;
+      throw mapLmdbError(err, 'syncing', this.#file);
+    }
+  }
+
+  #diskBytes(): number {
+    return directorySizeSync(this.#dir);
+  }
+}
+
+/** The version of an installed package whose exports hide its package.json: found beside its entry point. */
+function packageVersion(name: string): string {
+  let dir = path.dirname(createRequire(import.meta.url).resolve(name));
+  for (let depth = 0; depth < 4; depth++, dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name && pkg.version !== undefined) return pkg.version;
+    } catch {
+      // no package.json at this level: look one up
+    }
+  }
+  return 'unknown';
+}

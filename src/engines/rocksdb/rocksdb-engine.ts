@@ -1,0 +1,291 @@
+/**
+ * The RocksDB engine: an adapter over the `rocksdb` package (RocksDB behind the
+ * abstract-leveldown 7 callback API). RocksDB's files live in `<dir>/rocksdb/`.
+ *
+ * Concurrency: every native call runs on the libuv thread pool. Writes go through the write
+ * pipeline (one native batch in flight, issue order kept, an overlay of uncommitted writes that
+ * gets consult first); scans read native iterators and re-seek after any write issued meanwhile.
+ * A get issued *before* an unawaited write may still observe that write (it reads when a pool
+ * thread runs it); every write issued before a get is always seen.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BaseEngine } from '../../engine/base-engine.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import type { KeyRange } from '../../engine/key-range.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import type { CheckedOp } from '../../engine/validate.js';
+import { directorySizeSync } from '../../util/fs.js';
+import { call, openRocksDb, ROCKSDB_PACKAGE_VERSION, type RocksDb } from './binding.js';
+import { parseRocksOptions } from './options.js';
+import { mapRocksError } from './rocksdb-errors.js';
+import { WritePipeline, type PendingWrite } from './write-pipeline.js';
+
+export const rocksdbSupports: Supports = {
+  persistent: true,
+  orderedScan: true,
+  // A WriteBatch is one WAL record: all of it or none survives a crash.
+  atomicBatch: true,
+  // interval: a timer issues a sync write, which fsyncs the WAL and so every write before it.
+  syncPolicies: ['always', 'interval', 'never'],
+  // compactRange over the stored key range rewrites SST files without dead entries.
+  compaction: true,
+  directory: true,
+};
+
+/** RocksDB's own folder, so its files (LOCK, OPTIONS-*, LOG.old.*) never mix with the store marker. */
+export const ROCKSDB_SUBDIR = 'rocksdb';
+/** The empty key: no kvs key is empty, so a sync delete of it fsyncs the WAL without touching user data. */
+const SYNC_KEY = Buffer.alloc(0);
+
+export class RocksdbEngine extends BaseEngine {
+  readonly name = 'rocksdb';
+  readonly supports = rocksdbSupports;
+  readonly #dir: string;
+  readonly #dbDir: string;
+  readonly #db: RocksDb;
+  readonly #sync: SyncPolicy;
+  readonly #pipeline: WritePipeline;
+  #timer: NodeJS.Timeout | undefined;
+  #unsynced = false;
+  #intervalSyncs = 0;
+  #closed = false;
+
+  private constructor(dir: string, dbDir: string, db: RocksDb, opts: EngineOpenOptions) {
+    super(opts.readOnly);
+    this.#dir = dir;
+    this.#dbDir = dbDir;
+    this.#db = db;
+    this.#sync = opts.sync;
+    const writeOptions = { sync: opts.sync === 'always' };
+    this.#pipeline = new WritePipeline(async (ops) => {
+      try {
+        await this.#probe(ops);
+        // One native WriteBatch for every queued write: one WAL record and at most one fsync.
+        await call((cb) => db.batch(ops.map(toRocksOp), writeOptions, cb));
+      } catch (err) {
+        throw mapRocksError(err, 'writing', dbDir);
+      }
+      if (opts.sync !== 'always') this.#unsynced = true;
+    });
+    if (!opts.readOnly && opts.sync === 'interval') {
+      this.#timer = setInterval(() => void this.#syncWal().catch(() => undefined), opts.syncIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  static async open(opts: EngineOpenOptions): Promise<RocksdbEngine> {
+    const tuning = parseRocksOptions(opts.options);
+    const dbDir = path.join(opts.dir, ROCKSDB_SUBDIR);
+    if (opts.readOnly && !fs.existsSync(path.join(dbDir, 'CURRENT'))) {
+      // Checked here: the library would create the folder and its LOCK file before failing.
+      throw new KvsError(
+        ErrorCodes.STORE_NOT_FOUND,
+        `no RocksDB database in ${dbDir}; the store marker is there but its data folder is missing: restore it, or remove the directory and start afresh`,
+        { details: { dir: opts.dir } },
+      );
+    }
+    const db = openRocksDb(dbDir);
+    try {
+      // readOnly uses RocksDB's OpenForReadOnly: no LOCK, so read commands work beside a writer
+      // (they see the data as of their open, including the writer's WAL).
+      await call((cb) => db.open({ ...tuning, createIfMissing: !opts.readOnly, readOnly: opts.readOnly }, cb));
+    } catch (err) {
+      throw mapRocksError(err, 'opening the store', dbDir);
+    }
+    return new RocksdbEngine(opts.dir, dbDir, db, opts);
+  }
+
+  // ---- reads ----
+
+  protected _get(key: Buffer): Buffer | undefined | Promise<Buffer | undefined> {
+    const pending = this.#pipeline.lookup(key);
+    if (pending !== undefined) return pending.value;
+    // getMany reports a missing key as undefined; get would build and throw a NotFound error.
+    return call<(Buffer | undefined)[]>((cb) => this.#db.getMany([key], { asBuffer: true }, cb)).then(
+      (values) => values[0],
+      (err: unknown) => {
+        throw mapRocksError(err, 'reading a key', this.#dbDir);
+      },
+    );
+  }
+
+  /** Reads a native iterator (it fetches entries in batches); a write issued meanwhile makes it re-seek after the last key it yielded. */
+  protected async *_scan(range: KeyRange): AsyncGenerator<[Buffer, Buffer]> {
+    let remaining = range.limit;
+    let cursor = range;
+    for (;;) {
+      await this.#pipeline.idle();
+      const generation = this.#pipeline.generation;
+      const it = this.#db.iterator(iteratorOptions(cursor, remaining));
+      try {
+        for (;;) {
+          const entry = await it.next();
+          if (entry === undefined) return;
+          if (this.#pipeline.generation !== generation) break;
+          yield entry;
+          if (--remaining === 0) return;
+          const after = { key: entry[0], inclusive: false };
+          cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
+        }
+      } catch (err) {
+        throw mapRocksError(err, 'scanning', this.#dbDir);
+      } finally {
+        // Closing the database ends its iterators natively; ending one again would be an error.
+        if (!this.#closed) await it.end().catch(() => undefined);
+      }
+    }
+  }
+
+  protected async _count(): Promise<number> {
+    await this.#pipeline.idle();
+    const it = this.#db.iterator({ values: false });
+    let n = 0;
+    try {
+      while ((await it.next()) !== undefined) n++;
+    } catch (err) {
+      throw mapRocksError(err, 'counting keys', this.#dbDir);
+    } finally {
+      if (!this.#closed) await it.end().catch(() => undefined);
+    }
+    return n;
+  }
+
+  // ---- writes (copied: the pipeline keeps them until committed) ----
+
+  protected _set(key: Buffer, value: Buffer): Promise<void> {
+    return this.#pipeline.submit([{ key: Buffer.from(key), value: Buffer.from(value) }]);
+  }
+
+  protected _delete(key: Buffer): boolean | Promise<boolean> {
+    const pending = this.#pipeline.lookup(key);
+    if (pending !== undefined) {
+      if (pending.value === undefined) return false;
+      return this.#pipeline.submit([{ key: Buffer.from(key), value: undefined }]).then(() => true);
+    }
+    // Whether the key existed is read just before this delete's batch is written, after every
+    // earlier write: reading now on the pool could race a write issued after this delete.
+    let existed = false;
+    const probe = (found: boolean): void => {
+      existed = found;
+    };
+    return this.#pipeline.submit([{ key: Buffer.from(key), value: undefined, probe }]).then(() => existed);
+  }
+
+  protected _batch(ops: CheckedOp[]): Promise<void> {
+    return this.#pipeline.submit(ops.map((op) => ({ key: Buffer.from(op.key), value: op.type === 'set' ? Buffer.from(op.value) : undefined })));
+  }
+
+  /** Answers the probes of `ops` with one getMany, before the batch is applied. */
+  async #probe(ops: PendingWrite[]): Promise<void> {
+    const probed = ops.filter((op) => op.probe !== undefined);
+    if (probed.length === 0) return;
+    const values = await call<(Buffer | undefined)[]>((cb) => this.#db.getMany(probed.map((op) => op.key), { asBuffer: true }, cb));
+    probed.forEach((op, i) => op.probe!(values[i] !== undefined));
+  }
+
+  // ---- maintenance ----
+
+  protected async _compact(): Promise<CompactResult> {
+    await this.#pipeline.idle();
+    const bytesBefore = this.#diskBytes();
+    const started = performance.now();
+    try {
+      // Bounded by the stored keys: RocksDB logs both bounds, so no huge synthetic key.
+      const ends = await this.#endKeys();
+      if (ends !== undefined) await call((cb) => this.#db.compactRange(ends[0], ends[1], cb));
+    } catch (err) {
+      throw mapRocksError(err, 'compacting', this.#dbDir);
+    }
+    const bytesAfter = this.#diskBytes();
+    return {
+      bytesBefore,
+      bytesAfter,
+      reclaimedBytes: Math.max(0, bytesBefore - bytesAfter),
+      details: { method: 'compactRange', durationMs: Math.round(performance.now() - started) },
+    };
+  }
+
+  protected async _stats(): Promise<EngineStats> {
+    const keys = await this._count();
+    const ends = await this.#endKeys();
+    const approximateBytes = ends === undefined ? 0 : await call<number>((cb) => this.#db.approximateSize(ends[0], Buffer.concat([ends[1], Buffer.from([0])]), cb));
+    const property = (name: string): string => {
+      try {
+        return String(this.#db.getProperty(name));
+      } catch {
+        return '';
+      }
+    };
+    return {
+      engine: this.name,
+      keys,
+      diskBytes: this.#diskBytes(),
+      approximateBytes,
+      estimatedKeys: Number(property('rocksdb.estimate-num-keys')) || 0,
+      memtableBytes: Number(property('rocksdb.cur-size-all-mem-tables')) || 0,
+      library: `rocksdb ${ROCKSDB_PACKAGE_VERSION} (npm package)`,
+      sync: this.#sync,
+      nativeBatches: this.#pipeline.batches,
+      intervalSyncs: this.#intervalSyncs,
+      dataDir: this.#dbDir,
+    };
+  }
+
+  protected async _close(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    await this.#pipeline.idle();
+    try {
+      // RocksDB does not fsync its WAL on close; the contract says close makes writes durable.
+      if (this.#unsynced) await this.#syncWal();
+    } finally {
+      this.#closed = true;
+      await call((cb) => this.#db.close(cb));
+    }
+  }
+
+  /** fsyncs the WAL, and with it every write committed before this call. */
+  async #syncWal(): Promise<void> {
+    if (!this.#unsynced) return;
+    this.#unsynced = false;
+    try {
+      await call((cb) => this.#db._del(SYNC_KEY, { sync: true }, cb));
+      this.#intervalSyncs++;
+    } catch (err) {
+      this.#unsynced = true;
+      throw mapRocksError(err, 'syncing the WAL', this.#dbDir);
+    }
+  }
+
+  /** The smallest and largest stored keys, or undefined iff the store is empty. */
+  async #endKeys(): Promise<[Buffer, Buffer] | undefined> {
+    const first = await this.#firstKey(false);
+    const last = await this.#firstKey(true);
+    return first === undefined || last === undefined ? undefined : [first, last];
+  }
+
+  async #firstKey(reverse: boolean): Promise<Buffer | undefined> {
+    const it = this.#db.iterator({ values: false, limit: 1, reverse });
+    try {
+      return (await it.next())?.[0];
+    } finally {
+      await it.end();
+    }
+  }
+
+  #diskBytes(): number {
+    return directorySizeSync(this.#dir) + directorySizeSync(this.#dbDir);
+  }
+}
+
+function toRocksOp(op: PendingWrite): { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer } {
+  return op.value === undefined ? { type: 'del', key: op.key } : { type: 'put', key: op.key, value: op.value };
+}
+
+/** The scan range in abstract-leveldown's terms (gt/gte/lt/lte, reverse, limit -1 for none). */
+function iteratorOptions(range: KeyRange, remaining: number): Record<string, unknown> {
+  const o: Record<string, unknown> = { reverse: range.reverse, limit: Number.isFinite(remaining) ? remaining : -1, keyAsBuffer: true, valueAsBuffer: true };
+  if (range.lower !== undefined) o[range.lower.inclusive ? 'gte' : 'gt'] = range.lower.key;
+  if (range.upper !== undefined) o[range.upper.inclusive ? 'lte' : 'lt'] = range.upper.key;
+  return o;
+}

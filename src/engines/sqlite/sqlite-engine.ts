@@ -1,0 +1,267 @@
+/**
+ * The SQLite engine: one table `kv(k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID` in
+ * `<dir>/kvs.sqlite`, WAL journal mode, through better-sqlite3.
+ *
+ * Concurrency: better-sqlite3 is synchronous, so every call completes before the next one
+ * starts and issue order is kept for free. Other processes may open the same file: SQLite
+ * serialises their writers (a writer that waits longer than busyTimeoutMs gets LOCKED).
+ */
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import Database from 'better-sqlite3';
+import { BaseEngine } from '../../engine/base-engine.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import type { KeyRange } from '../../engine/key-range.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import type { CheckedOp } from '../../engine/validate.js';
+import { directorySizeSync } from '../../util/fs.js';
+import { parseSqliteOptions } from './options.js';
+import { mapSqliteError } from './sqlite-errors.js';
+
+export const sqliteSupports: Supports = {
+  persistent: true,
+  // BLOBs compare with memcmp (then by length), so ORDER BY k is byte order.
+  orderedScan: true,
+  atomicBatch: true,
+  // always: synchronous=FULL (WAL fsync per commit). interval: synchronous=NORMAL plus a timer that
+  // checkpoints, which fsyncs the WAL first. never: synchronous=NORMAL.
+  syncPolicies: ['always', 'interval', 'never'],
+  // VACUUM rebuilds the file without free pages; a TRUNCATE checkpoint empties the WAL.
+  compaction: true,
+  directory: true,
+};
+
+export const SQLITE_FILE = 'kvs.sqlite';
+/** Rows fetched per scan step. better-sqlite3 forbids writes while a statement iterates, so scans page with LIMIT instead. */
+const PAGE = 256;
+const BETTER_SQLITE3_VERSION: string = (createRequire(import.meta.url)('better-sqlite3/package.json') as { version: string }).version;
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+export class SqliteEngine extends BaseEngine {
+  readonly name = 'sqlite';
+  readonly supports = sqliteSupports;
+  readonly #dir: string;
+  readonly #file: string;
+  readonly #db: Database.Database;
+  readonly #sync: SyncPolicy;
+  // Prepared once: a get is one bind and one step, with no SQL parsing on the hot path.
+  readonly #getStmt: Statement;
+  readonly #hasStmt: Statement;
+  readonly #setStmt: Statement;
+  readonly #deleteStmt: Statement;
+  readonly #countStmt: Statement;
+  readonly #scanStmts = new Map<string, Statement>();
+  readonly #applyBatch: (ops: CheckedOp[]) => void;
+  /** Bumped by every write, so a scan knows to re-read from its position. */
+  #generation = 0;
+  #timer: NodeJS.Timeout | undefined;
+  #unsynced = false;
+  #checkpoints = 0;
+
+  private constructor(dir: string, file: string, db: Database.Database, opts: EngineOpenOptions) {
+    super(opts.readOnly);
+    this.#dir = dir;
+    this.#file = file;
+    this.#db = db;
+    this.#sync = opts.sync;
+    this.#getStmt = db.prepare('SELECT v FROM kv WHERE k = ?').pluck();
+    this.#hasStmt = db.prepare('SELECT 1 FROM kv WHERE k = ?').pluck();
+    this.#countStmt = db.prepare('SELECT count(*) FROM kv').pluck();
+    if (opts.readOnly) {
+      this.#setStmt = this.#deleteStmt = this.#getStmt; // never run: BaseEngine rejects writes first
+    } else {
+      this.#setStmt = db.prepare('INSERT INTO kv (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
+      this.#deleteStmt = db.prepare('DELETE FROM kv WHERE k = ?');
+    }
+    // One SQLite transaction per batch: one WAL commit, all or nothing across a crash.
+    this.#applyBatch = db.transaction((ops: CheckedOp[]) => {
+      for (const op of ops) {
+        if (op.type === 'set') this.#setStmt.run(op.key, op.value);
+        else this.#deleteStmt.run(op.key);
+      }
+    });
+    if (!opts.readOnly && opts.sync === 'interval') {
+      this.#timer = setInterval(() => this.#checkpoint(), opts.syncIntervalMs);
+      this.#timer.unref();
+    }
+  }
+
+  static open(opts: EngineOpenOptions): SqliteEngine {
+    const tuning = parseSqliteOptions(opts.options);
+    const file = path.join(opts.dir, SQLITE_FILE);
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(file, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: tuning.busyTimeoutMs });
+      db.pragma(`cache_size = -${tuning.cacheKiB}`);
+      if (!opts.readOnly) {
+        db.pragma('journal_mode = WAL');
+        // FULL fsyncs the WAL at every commit; NORMAL only at checkpoints (a power loss may roll
+        // back the latest commits, never corrupts). OFF is never used: it risks corruption.
+        db.pragma(`synchronous = ${opts.sync === 'always' ? 'FULL' : 'NORMAL'}`);
+        db.exec('CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID');
+      }
+      return new SqliteEngine(opts.dir, file, db, opts);
+    } catch (err) {
+      db?.close();
+      if (opts.readOnly && !fs.existsSync(file)) {
+        throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no SQLite database at ${file}; the store marker is there but the database file is missing: restore it, or write to the store to create it`, { cause: err, details: { file } });
+      }
+      throw mapSqliteError(err, 'opening the store', file);
+    }
+  }
+
+  // ---- reads ----
+
+  protected _get(key: Buffer): Buffer | undefined {
+    try {
+      return this.#getStmt.get(key) as Buffer | undefined;
+    } catch (err) {
+      throw mapSqliteError(err, 'reading a key', this.#file);
+    }
+  }
+
+  protected override _has(key: Buffer): boolean {
+    try {
+      return this.#hasStmt.get(key) !== undefined;
+    } catch (err) {
+      throw mapSqliteError(err, 'reading a key', this.#file);
+    }
+  }
+
+  /** One LIMIT query per page, resumed after the last key it yielded; re-reads when a write happened meanwhile. */
+  protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
+    let remaining = range.limit;
+    let cursor = range;
+    for (;;) {
+      const generation = this.#generation;
+      const rows = this.#page(cursor, Math.min(PAGE, remaining));
+      for (const [key, value] of rows) {
+        if (this.#generation !== generation) break;
+        yield [key, value];
+        if (--remaining === 0) return;
+        const after = { key, inclusive: false };
+        cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
+      }
+      if (this.#generation === generation && rows.length < PAGE) return;
+    }
+  }
+
+  #page(range: KeyRange, limit: number): [Buffer, Buffer][] {
+    const lower = range.lower === undefined ? '' : range.lower.inclusive ? 'k >= ?' : 'k > ?';
+    const upper = range.upper === undefined ? '' : range.upper.inclusive ? 'k <= ?' : 'k < ?';
+    const shape = `${lower}|${upper}|${range.reverse ? 'DESC' : 'ASC'}`;
+    let stmt = this.#scanStmts.get(shape);
+    if (stmt === undefined) {
+      const where = [lower, upper].filter((c) => c !== '').join(' AND ');
+      stmt = this.#db.prepare(`SELECT k, v FROM kv ${where ? `WHERE ${where}` : ''} ORDER BY k ${range.reverse ? 'DESC' : 'ASC'} LIMIT ?`).raw();
+      this.#scanStmts.set(shape, stmt);
+    }
+    const params: unknown[] = [];
+    if (range.lower !== undefined) params.push(range.lower.key);
+    if (range.upper !== undefined) params.push(range.upper.key);
+    params.push(limit);
+    try {
+      return stmt.all(...params) as [Buffer, Buffer][];
+    } catch (err) {
+      throw mapSqliteError(err, 'scanning', this.#file);
+    }
+  }
+
+  protected _count(): number {
+    try {
+      return this.#countStmt.get() as number;
+    } catch (err) {
+      throw mapSqliteError(err, 'counting keys', this.#file);
+    }
+  }
+
+  // ---- writes: SQLite copies bound buffers, so nothing is kept ----
+
+  protected _set(key: Buffer, value: Buffer): void {
+    this.#write('writing a key', () => this.#setStmt.run(key, value));
+  }
+
+  protected _delete(key: Buffer): boolean {
+    return this.#write('deleting a key', () => this.#deleteStmt.run(key).changes > 0);
+  }
+
+  protected _batch(ops: CheckedOp[]): void {
+    this.#write('writing a batch', () => this.#applyBatch(ops));
+  }
+
+  #write<T>(what: string, body: () => T): T {
+    this.#generation++;
+    try {
+      const result = body();
+      this.#unsynced = true;
+      return result;
+    } catch (err) {
+      throw mapSqliteError(err, what, this.#file);
+    }
+  }
+
+  // ---- maintenance ----
+
+  protected _compact(): CompactResult {
+    const bytesBefore = this.#diskBytes();
+    const started = performance.now();
+    const freePages = this.#db.pragma('freelist_count', { simple: true }) as number;
+    try {
+      this.#db.exec('VACUUM');
+      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      throw mapSqliteError(err, 'compacting (VACUUM)', this.#file);
+    }
+    const bytesAfter = this.#diskBytes();
+    return {
+      bytesBefore,
+      bytesAfter,
+      reclaimedBytes: Math.max(0, bytesBefore - bytesAfter),
+      details: { method: 'VACUUM + wal_checkpoint(TRUNCATE)', freePagesBefore: freePages, durationMs: Math.round(performance.now() - started) },
+    };
+  }
+
+  protected _stats(): EngineStats {
+    const pragma = (name: string): number => this.#db.pragma(name, { simple: true }) as number;
+    const walBytes = fs.statSync(`${this.#file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+    return {
+      engine: this.name,
+      keys: this._count(),
+      diskBytes: this.#diskBytes(),
+      pageSize: pragma('page_size'),
+      pages: pragma('page_count'),
+      freePages: pragma('freelist_count'),
+      walBytes,
+      journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
+      synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][pragma('synchronous')] ?? 'unknown',
+      sync: this.#sync,
+      checkpoints: this.#checkpoints,
+      library: `better-sqlite3 ${BETTER_SQLITE3_VERSION} (SQLite ${String(this.#db.prepare('SELECT sqlite_version()').pluck().get())})`,
+      file: this.#file,
+    };
+  }
+
+  protected _close(): void {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    // The last connection to close checkpoints the WAL into the database with fsync and removes it.
+    this.#db.close();
+  }
+
+  /** Under "interval": a passive checkpoint fsyncs the WAL (and with it every commit so far) before copying pages back. */
+  #checkpoint(): void {
+    if (!this.#unsynced || !this.#db.open) return;
+    this.#unsynced = false;
+    try {
+      this.#db.pragma('wal_checkpoint(PASSIVE)');
+      this.#checkpoints++;
+    } catch {
+      this.#unsynced = true; // busy with another connection: try again at the next tick
+    }
+  }
+
+  #diskBytes(): number {
+    return directorySizeSync(this.#dir);
+  }
+}
