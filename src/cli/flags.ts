@@ -1,6 +1,7 @@
 /**
- * Flags and arguments shared by several commands: --engine and --dir are the `baseFlags` of
- * every data command; --json and --sync are added by commands that print data or write.
+ * Flags and arguments shared by several commands: the store flags (--engine, --dir, --url, and
+ * --addr / --password for client mode) are the `baseFlags` of every data command; --json and
+ * --sync are added by commands that print data or write.
  */
 import { Args, Flags } from '@oclif/core';
 import { DEFAULT_ENGINE, SYNC_POLICIES } from '../index.js';
@@ -30,7 +31,12 @@ export const storeFlags = {
   addr: Flags.string({
     env: 'KVS_ADDR',
     helpValue: '<host:port>',
-    summary: 'Talk to a running `kvs server` at this address instead of opening --dir.',
+    summary: 'Talk to a running `kvs server` at host:port (e.g. 127.0.0.1:6380, [::1]:6380) instead of opening --dir.',
+  }),
+  password: Flags.string({
+    env: 'KVS_PASSWORD',
+    helpValue: '<secret>',
+    summary: 'Password of a server started with --requirepass, sent with AUTH. Prefer KVS_PASSWORD: a command line is visible to other users.',
   }),
 };
 

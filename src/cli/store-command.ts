@@ -1,16 +1,21 @@
 /**
- * The base of commands that work on a store: adds --engine and --dir and opens the store for
+ * The base of commands that work on a store: adds the store flags and opens the store for
  * exactly the duration of one callback, so the lock is always released and writes made durable.
+ * With --addr (KVS_ADDR) the store is a `kvs server` instead, for commands that allow it.
  */
-import { openStore, type KvsEngine, type OpenOptions, type SyncPolicy } from '../index.js';
+import type { Interfaces } from '@oclif/core';
+import * as path from 'node:path';
+import type { DataStore } from '../client/data-store.js';
+import { ErrorCodes, isKvsError, KvsError, openStore, type KvsEngine, type OpenOptions, type SyncPolicy } from '../index.js';
 import { BaseCommand } from './base-command.js';
-import { storeFlags } from './flags.js';
+import { DEFAULT_DIR, storeFlags } from './flags.js';
 
 export interface StoreFlags {
   engine: string | undefined;
   dir: string;
   url?: string | undefined;
   addr?: string | undefined;
+  password?: string | undefined;
 }
 
 export interface OpenMode {
@@ -19,21 +24,45 @@ export interface OpenMode {
   /** Commands that only change an existing store (rm, compact): a missing store is STORE_NOT_FOUND. */
   mustExist?: boolean;
   sync?: SyncPolicy | undefined;
+  /** The command works over --addr too; its callback then gets a DataStore. Without it, --addr is UNSUPPORTED. */
+  remote?: boolean;
 }
+
+/** oclif's FlagOutput / ArgOutput, which its index does not export. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Bag = { [name: string]: any };
+
+/** Flags that choose a local store, which the server decides in client mode. */
+const LOCAL_ONLY_FLAGS = [
+  ['dir', 'KVS_DIR'],
+  ['engine', 'KVS_ENGINE'],
+  ['url', 'KVS_REDIS_URL'],
+] as const;
 
 export abstract class StoreCommand extends BaseCommand {
   static override baseFlags = storeFlags;
 
-  /** Opens the store named by the flags, runs `use`, and closes the store whatever happens. */
-  protected async withStore<R>(flags: StoreFlags, mode: OpenMode, use: (store: KvsEngine) => Promise<R>): Promise<R> {
-    const options: OpenOptions = { dir: flags.dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
-    if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
-    if (mode.sync !== undefined) options.sync = mode.sync;
-    if (flags.url !== undefined && flags.url !== '') options.url = flags.url;
-    const store = await openStore(options);
+  /** Flags given on the command line or by their environment variable (not defaulted). */
+  #explicit = new Set<string>();
+
+  protected override async parse<F extends Bag, B extends Bag, A extends Bag>(
+    options?: Interfaces.Input<F, B, A>,
+    argv?: string[],
+  ): Promise<Interfaces.ParserOutput<F, B, A>> {
+    const parsed = await super.parse(options, argv);
+    const meta = parsed.metadata.flags as Record<string, { setFromDefault?: boolean } | undefined>;
+    for (const [name, value] of Object.entries(parsed.flags)) if (value !== undefined && meta[name]?.setFromDefault !== true) this.#explicit.add(name);
+    return parsed;
+  }
+
+  /** Opens the store named by the flags (or connects to --addr), runs `use`, and closes it whatever happens. */
+  protected withStore<R>(flags: StoreFlags, mode: OpenMode & { remote: true }, use: (store: DataStore) => Promise<R>): Promise<R>;
+  protected withStore<R>(flags: StoreFlags, mode: OpenMode, use: (store: KvsEngine) => Promise<R>): Promise<R>;
+  protected async withStore<R>(flags: StoreFlags, mode: OpenMode, use: (store: KvsEngine & DataStore) => Promise<R>): Promise<R> {
+    const store = isGiven(flags.addr) ? await this.#connect(flags, mode) : await openLocal(flags, mode);
     let result: R;
     try {
-      result = await use(store);
+      result = await use(store as KvsEngine & DataStore);
     } catch (err) {
       await store.close().catch(() => {}); // the first failure is the one to report
       throw err;
@@ -41,4 +70,49 @@ export abstract class StoreCommand extends BaseCommand {
     await store.close();
     return result;
   }
+
+  async #connect(flags: StoreFlags, mode: OpenMode): Promise<DataStore> {
+    const addr = flags.addr!;
+    if (mode.remote !== true) {
+      throw new KvsError(ErrorCodes.UNSUPPORTED, `\`kvs ${this.id}\` does not work over --addr yet; run it where the server's data directory is, or send the KVS.* command with redis-cli`, {
+        details: { addr },
+      });
+    }
+    for (const [name, env] of LOCAL_ONLY_FLAGS) {
+      if (this.#explicit.has(name)) {
+        throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `--${name} (${env}) cannot be combined with --addr (KVS_ADDR): the server at ${addr} decides its store; drop one of them`);
+      }
+    }
+    if (mode.sync !== undefined) {
+      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `--sync cannot be combined with --addr: the server decides when writes reach the disk (kvs server --sync ...)`);
+    }
+    const { RemoteStore } = await import('../client/remote-store.js'); // loaded only in client mode
+    return RemoteStore.connect({ addr, password: isGiven(flags.password) ? flags.password : undefined });
+  }
+}
+
+function isGiven(value: string | undefined): value is string {
+  return value !== undefined && value !== '';
+}
+
+async function openLocal(flags: StoreFlags, mode: OpenMode): Promise<KvsEngine> {
+  const dir = flags.dir ?? DEFAULT_DIR;
+  const options: OpenOptions = { dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
+  if (isGiven(flags.engine)) options.engine = flags.engine;
+  if (mode.sync !== undefined) options.sync = mode.sync;
+  if (isGiven(flags.url)) options.url = flags.url;
+  try {
+    return await openStore(options);
+  } catch (err) {
+    if (!isKvsError(err, ErrorCodes.LOCKED)) throw err;
+    const hint = await serverHint(path.resolve(dir));
+    if (hint === undefined) throw err;
+    throw new KvsError(ErrorCodes.LOCKED, `${err.message}; ${hint}`, { cause: err, details: err.details });
+  }
+}
+
+/** What a running `kvs server` says about holding `dir` (suggesting --addr), or undefined. Loaded only on this error path. */
+async function serverHint(dir: string): Promise<string | undefined> {
+  const { describeServer } = await import('../server/server-file.js');
+  return describeServer(dir);
 }

@@ -12,7 +12,7 @@ export default class Compact extends StoreCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Compact);
-    const result = await this.withStore(flags, { sync: flags.sync, mustExist: true }, (store) => store.compact());
+    const result = await this.withStore(flags, { sync: flags.sync, mustExist: true, remote: true }, (store) => store.compact());
     if (flags.json) return printJson(result);
     const lines = [
       `Reclaimed ${formatBytes(result.reclaimedBytes)} (${formatBytes(result.bytesBefore)} -> ${formatBytes(result.bytesAfter)})`,

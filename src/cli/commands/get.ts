@@ -11,6 +11,7 @@ export default class Get extends StoreCommand {
     '<%= config.bin %> <%= command.id %> user:1',
     { description: 'Save a binary value to a file.', command: '<%= config.bin %> <%= command.id %> avatar:1 > avatar.png' },
     '<%= config.bin %> <%= command.id %> user:1 --json',
+    { description: 'Ask a running kvs server instead of opening a directory.', command: '<%= config.bin %> <%= command.id %> user:1 --addr 127.0.0.1:6380' },
   ];
   static override args = {
     key: keyArg,
@@ -20,7 +21,7 @@ export default class Get extends StoreCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Get);
     const key = checkKey(args.key);
-    const value = await this.withStore(flags, { readOnly: true }, (store) => store.get(key));
+    const value = await this.withStore(flags, { readOnly: true, remote: true }, (store) => store.get(key));
     if (flags.json) {
       if (value === undefined) return printJson({ key: args.key, found: false });
       const { text, encoding } = encodeBytes(value);

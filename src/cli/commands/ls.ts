@@ -1,6 +1,6 @@
 /** `kvs ls`: lists keys (and values) in byte order, streamed. */
 import { Flags } from '@oclif/core';
-import type { ScanOptions } from '../../index.js';
+import type { DataScanOptions } from '../../client/data-store.js';
 import { jsonFlag } from '../flags.js';
 import { BufferedOutput, entryJson } from '../output.js';
 import { StoreCommand } from '../store-command.js';
@@ -14,6 +14,7 @@ export default class Ls extends StoreCommand {
     '<%= config.bin %> <%= command.id %> --start a --end n --values',
     '<%= config.bin %> <%= command.id %> --reverse --limit 1',
     '<%= config.bin %> <%= command.id %> --prefix user: --values --json',
+    '<%= config.bin %> <%= command.id %> --prefix user: --addr 127.0.0.1:6380',
   ];
   static override flags = {
     prefix: Flags.string({ char: 'p', helpValue: '<prefix>', summary: 'Only keys that start with this prefix.' }),
@@ -27,13 +28,13 @@ export default class Ls extends StoreCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Ls);
-    const scan: ScanOptions = { reverse: flags.reverse };
+    const scan: DataScanOptions = { reverse: flags.reverse, keysOnly: !flags.values };
     if (flags.prefix !== undefined) scan.prefix = flags.prefix;
     if (flags.start !== undefined) scan.gte = flags.start;
     if (flags.end !== undefined) scan.lt = flags.end;
     if (flags.limit !== undefined) scan.limit = flags.limit;
     const out = new BufferedOutput();
-    await this.withStore(flags, { readOnly: true }, async (store) => {
+    await this.withStore(flags, { readOnly: true, remote: true }, async (store) => {
       let first = true;
       if (flags.json) await out.write('[');
       for await (const [key, value] of store.scan(scan)) {

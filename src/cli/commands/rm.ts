@@ -6,7 +6,7 @@ import { StoreCommand } from '../store-command.js';
 export default class Rm extends StoreCommand {
   static override summary = 'Delete a key.';
   static override description = 'Prints nothing on success. A missing key prints "Key not found" on stderr and exits 1.';
-  static override examples = ['<%= config.bin %> <%= command.id %> user:1'];
+  static override examples = ['<%= config.bin %> <%= command.id %> user:1', '<%= config.bin %> <%= command.id %> user:1 --addr 127.0.0.1:6380'];
   static override args = {
     key: keyArg,
   };
@@ -15,7 +15,7 @@ export default class Rm extends StoreCommand {
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Rm);
     const key = checkKey(args.key);
-    const deleted = await this.withStore(flags, { sync: flags.sync, mustExist: true }, (store) => store.delete(key));
+    const deleted = await this.withStore(flags, { sync: flags.sync, mustExist: true, remote: true }, (store) => store.delete(key));
     if (!deleted) {
       process.stderr.write('Key not found\n');
       process.exitCode = 1;

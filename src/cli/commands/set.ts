@@ -13,6 +13,7 @@ export default class SetCommand extends StoreCommand {
     { description: 'Store the bytes of a file.', command: '<%= config.bin %> <%= command.id %> avatar:1 --file ./avatar.png' },
     { description: 'Store whatever arrives on stdin.', command: '<%= config.bin %> <%= command.id %> notes:1 --file - < notes.txt' },
     { description: 'Use another store, without waiting for fsync.', command: '<%= config.bin %> <%= command.id %> user:2 Bob --dir /tmp/users --sync never' },
+    { description: 'Write through a running kvs server.', command: 'KVS_ADDR=127.0.0.1:6380 <%= config.bin %> <%= command.id %> user:3 Carol' },
   ];
   static override args = {
     key: keyArg,
@@ -27,6 +28,6 @@ export default class SetCommand extends StoreCommand {
     const { args, flags } = await this.parse(SetCommand);
     const key = checkKey(args.key); // before opening: a rejected write must not create the store
     const value = await readValue({ value: args.value, file: flags.file });
-    await this.withStore(flags, { sync: flags.sync }, (store) => store.set(key, value));
+    await this.withStore(flags, { sync: flags.sync, remote: true }, (store) => store.set(key, value));
   }
 }

@@ -12,7 +12,7 @@ export default class Stats extends StoreCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Stats);
-    const stats = await this.withStore(flags, { readOnly: true }, (store) => store.stats());
+    const stats = await this.withStore(flags, { readOnly: true, remote: true }, (store) => store.stats());
     await (flags.json ? printJson(stats) : writeAll(`${renderStats(stats).join('\n')}\n`));
   }
 }

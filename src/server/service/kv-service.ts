@@ -6,6 +6,7 @@
  * (so `sync: always` writers share fsyncs); writes to one key are serialised.
  */
 import type { BatchOp, BytesLike, CompactResult, EngineStats, KvsEngine, ScanOptions } from '../../engine/types.js';
+import { checkBatch, checkKey, checkValue } from '../../engine/validate.js';
 import { toBuffer } from '../../util/bytes.js';
 import { ChangeFeed, type Via } from './change-feed.js';
 import { KeyLocks } from './key-locks.js';
@@ -33,10 +34,16 @@ export interface ServiceObserver {
   connection?(via: Via | 'ws', delta: 1 | -1): void;
 }
 
-/** Reads and writes inside `withKeys`: no locking of their own (the caller holds the keys' locks). */
+/**
+ * Reads and writes inside `withKeys`: no locking of their own (the caller holds the keys' locks).
+ * A write is validated (rejecting with KEY_TOO_LARGE etc. before anything is written), then
+ * issued; its promise resolves once it is issued, so a later `get` sees it. It is durable when
+ * `withKeys` resolves: the lock is not held through the fsync, so writers of one key share fsyncs.
+ */
 export interface LockedOps {
   get(key: Buffer): Promise<Buffer | undefined>;
   set(key: Buffer, value: Buffer): Promise<void>;
+  /** Resolves true iff the key was present (and is now being deleted). */
   delete(key: Buffer): Promise<boolean>;
   batch(ops: readonly BatchOp[]): Promise<void>;
 }
@@ -88,25 +95,35 @@ export class KvService {
   /**
    * Runs `fn` holding the locks of `keys`: no other write to those keys interleaves, so a
    * read-modify-write (INCR, APPEND, SET NX/GET, GETDEL, MSETNX ...) is atomic with respect to
-   * every other client. Writes made through `ops` are published to the change feed as they
-   * are acknowledged. `fn` must only touch the keys it named.
+   * every other client. Resolves once every write `fn` made is acknowledged by the engine (on
+   * disk under `sync: always`); the locks are released earlier, as soon as `fn` has issued its
+   * writes, because the engine applies operations in the order they are issued. Writes are
+   * published to the change feed as they are acknowledged. `fn` must only touch the keys it named.
    */
   async withKeys<T>(keys: readonly Buffer[], via: Via, fn: (ops: LockedOps) => Promise<T>): Promise<T> {
     const release = await this.#locks.lock(keys);
+    const writes: Promise<void>[] = [];
+    let result: T;
     try {
-      return await fn(this.#lockedOps(via));
-    } finally {
+      result = await fn(this.#lockedOps(via, writes));
+    } catch (err) {
       release();
+      await Promise.allSettled(writes); // issued writes still complete; the first failure is reported
+      throw err;
     }
+    release();
+    await Promise.all(writes);
+    return result;
   }
 
   /** Deletes every key (FLUSHDB), holding the whole store so no write interleaves. Resolves with how many were deleted. */
   async clear(via: Via): Promise<number> {
     const release = await this.#locks.lockAll();
+    const writes: Promise<void>[] = [];
     try {
       const keys: Buffer[] = [];
       for await (const [key] of this.engine.scan()) keys.push(key);
-      const ops = this.#lockedOps(via);
+      const ops = this.#lockedOps(via, writes);
       const CHUNK = 1000;
       for (let i = 0; i < keys.length; i += CHUNK) {
         await ops.batch(keys.slice(i, i + CHUNK).map((key) => ({ type: 'delete' as const, key })));
@@ -114,6 +131,7 @@ export class KvService {
       return keys.length;
     } finally {
       release();
+      await Promise.all(writes);
     }
   }
 
@@ -147,27 +165,34 @@ export class KvService {
     return { ...this.#connections };
   }
 
-  #lockedOps(via: Via): LockedOps {
+  /** Operations that issue writes without waiting for them; `writes` collects their completions. */
+  #lockedOps(via: Via, writes: Promise<void>[]): LockedOps {
     const engine = this.engine;
     const feed = this.changes;
+    const issue = (write: Promise<unknown>, publish: () => void): void => {
+      const done = write.then(publish);
+      done.catch(() => {}); // awaited by withKeys; this only keeps a failure from counting as unhandled meanwhile
+      writes.push(done);
+    };
     return {
       get: (key) => engine.get(key),
       set: async (key, value) => {
-        await engine.set(key, value);
-        feed.publish('set', key, value.length, via);
+        const k = checkKey(key);
+        const v = checkValue(value);
+        issue(engine.set(k, v), () => feed.publish('set', k, v.length, via));
       },
       delete: async (key) => {
-        const existed = await engine.delete(key);
-        if (existed) feed.publish('delete', key, 0, via);
-        return existed;
+        const k = checkKey(key);
+        if (!(await engine.has(k))) return false;
+        issue(engine.delete(k), () => feed.publish('delete', k, 0, via));
+        return true;
       },
       batch: async (ops) => {
-        await engine.batch(ops);
-        for (const op of ops) {
-          const key = toBuffer(op.key);
-          if (op.type === 'set') feed.publish('set', key, toBuffer(op.value).length, via);
-          else feed.publish('delete', key, 0, via);
-        }
+        const checked = checkBatch(ops);
+        if (checked.length === 0) return;
+        issue(engine.batch(checked), () => {
+          for (const op of checked) feed.publish(op.type, op.key, op.type === 'set' ? op.value.length : 0, via);
+        });
       },
     };
   }
