@@ -1,0 +1,110 @@
+/**
+ * Reads records in the log format (wal-format.ts) from a file's bytes, for WAL replay and the
+ * manifest. Recovery rule (also docs/formats/lsm.md):
+ * - a fragment that is cut off by the end of the file, or fails its checksum or grammar with no
+ *   valid fragment after it, starts a **torn tail**: the record it belongs to and everything
+ *   after are dropped and reported (a crash cut the last write short);
+ * - a bad fragment followed by a valid one is damage in the middle: CORRUPTION naming the file
+ *   and offset; nothing valid is ever dropped silently.
+ */
+import * as zlib from 'node:zlib';
+import { ErrorCodes, KvsError } from '../../../engine/errors.js';
+import { BLOCK_SIZE, HEADER_SIZE, LENGTH_OFFSET, RecordType, TYPE_OFFSET } from './wal-format.js';
+
+export interface LogTail {
+  /** Offset of the first byte dropped: the start of the record the bad fragment belongs to. */
+  offset: number;
+  /** Bytes dropped. */
+  bytes: number;
+  reason: string;
+}
+
+export interface LogContents {
+  /** Offset of the first byte after the last complete record: where an appender continues. */
+  validBytes: number;
+  tail: LogTail | undefined;
+}
+
+type Fragment = { type: number; payload: Buffer; next: number } | { bad: string };
+
+/** The fragment at `at` (REQUIRES: at least HEADER_SIZE bytes left in its block). */
+function fragmentAt(data: Buffer, at: number): Fragment {
+  if (at + HEADER_SIZE > data.length) return { bad: 'file ends inside a fragment header' };
+  const length = data.readUInt16LE(at + LENGTH_OFFSET);
+  const type = data[at + TYPE_OFFSET]!;
+  const end = at + HEADER_SIZE + length;
+  if (end > Math.floor(at / BLOCK_SIZE) * BLOCK_SIZE + BLOCK_SIZE) return { bad: `fragment length ${length} crosses the block boundary` };
+  if (end > data.length) return { bad: `file ends inside a fragment of ${length} bytes` };
+  if (zlib.crc32(data.subarray(at + TYPE_OFFSET, end)) !== data.readUInt32LE(at)) return { bad: 'checksum mismatch' };
+  if (type < RecordType.FULL || type > RecordType.LAST) return { bad: `unknown fragment type ${type}` };
+  return { type, payload: data.subarray(at + HEADER_SIZE, end), next: end };
+}
+
+/** True iff a valid fragment starts right after the bad one at `at`, or at any later block start. */
+function validFragmentFollows(data: Buffer, at: number): boolean {
+  const isValid = (p: number): boolean => p + HEADER_SIZE <= data.length && BLOCK_SIZE - (p % BLOCK_SIZE) >= HEADER_SIZE && 'type' in fragmentAt(data, p);
+  if (at + HEADER_SIZE <= data.length) {
+    const after = at + HEADER_SIZE + data.readUInt16LE(at + LENGTH_OFFSET);
+    if (after < data.length && isValid(after)) return true;
+  }
+  for (let block = (Math.floor(at / BLOCK_SIZE) + 1) * BLOCK_SIZE; block < data.length; block += BLOCK_SIZE) {
+    if (isValid(block)) return true;
+  }
+  return false;
+}
+
+/**
+ * Calls `onRecord` with each complete record's payload (a view into `data` when the record is
+ * one fragment) and its offset. Returns where valid data ends and the torn tail, if any.
+ * Throws CORRUPTION (naming `file` and the offset) for damage followed by valid data, and
+ * passes on what `onRecord` throws.
+ */
+export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, offset: number) => void): LogContents {
+  let at = 0;
+  let recordStart = 0;
+  let parts: Buffer[] | undefined; // fragments of a record in progress
+  let validBytes = 0;
+  const fail = (reason: string, badAt: number): LogContents => {
+    const start = parts === undefined ? badAt : recordStart;
+    if (validFragmentFollows(data, badAt)) {
+      throw new KvsError(ErrorCodes.CORRUPTION, `${file} is damaged at byte offset ${badAt} (${reason}) and valid records follow; restore the file from a backup or remove it (losing its writes)`, {
+        details: { file, offset: badAt, reason },
+      });
+    }
+    return { validBytes, tail: { offset: start, bytes: data.length - start, reason: `${reason} at byte offset ${badAt}` } };
+  };
+  while (at < data.length) {
+    const left = BLOCK_SIZE - (at % BLOCK_SIZE);
+    if (left < HEADER_SIZE) {
+      at += left; // block trailer
+      continue;
+    }
+    const f = fragmentAt(data, at);
+    if ('bad' in f) return fail(f.bad, at);
+    switch (f.type) {
+      case RecordType.FULL:
+        if (parts !== undefined) return fail('a FULL fragment inside a fragmented record', at);
+        onRecord(f.payload, at);
+        validBytes = f.next;
+        break;
+      case RecordType.FIRST:
+        if (parts !== undefined) return fail('a FIRST fragment inside a fragmented record', at);
+        parts = [f.payload];
+        recordStart = at;
+        break;
+      case RecordType.MIDDLE:
+        if (parts === undefined) return fail('a MIDDLE fragment outside a fragmented record', at);
+        parts.push(f.payload);
+        break;
+      default: // LAST
+        if (parts === undefined) return fail('a LAST fragment outside a fragmented record', at);
+        parts.push(f.payload);
+        onRecord(Buffer.concat(parts), recordStart);
+        parts = undefined;
+        validBytes = f.next;
+    }
+    at = f.next;
+  }
+  if (parts !== undefined) return { validBytes, tail: { offset: recordStart, bytes: data.length - recordStart, reason: `file ends inside a record that starts at byte offset ${recordStart}` } };
+  return { validBytes, tail: undefined };
+}
