@@ -5,16 +5,16 @@
  */
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from './errors.js';
-import { DEFAULT_ENGINE, findEngine, loadEngine } from './registry.js';
+import { DEFAULT_ENGINE, loadEngine, type EngineModule } from './registry.js';
 import { isEmptyOrMissing, MARKER_FILE, readMarker, writeMarker } from './store-marker.js';
 import { SYNC_POLICIES, type KvsEngine, type SyncPolicy } from './types.js';
 
 export interface OpenOptions {
   /** Engine name; defaults to the engine that created `dir`, else "bitcask". */
   engine?: string;
-  /** Data directory, required by engines that keep data on disk. Created if missing (unless readOnly). */
+  /** Data directory, required by engines that keep data on disk. Created if missing (unless readOnly). Ignored when `engine` names an engine without a directory (memory, redis). */
   dir?: string;
-  /** Default "always": every acknowledged write is on disk. */
+  /** Default "always" (every acknowledged write is on disk), or the engine's strongest policy when it cannot honour that. */
   sync?: SyncPolicy;
   /** Period of the background fsync under the "interval" policy. Default 1000 ms. */
   syncIntervalMs?: number;
@@ -22,7 +22,7 @@ export interface OpenOptions {
   readOnly?: boolean;
   /** Create the store when `dir` holds none (default true; false gives STORE_NOT_FOUND instead, for operations that only change an existing store). */
   createIfMissing?: boolean;
-  /** Location of a remote store, for engines that keep data on a server (redis://host:port). */
+  /** Location of a remote store, for engines that keep data on a server (redis://[:password@]host:port[/db]). */
   url?: string;
   /** Engine-specific tuning (see the engine's documentation). */
   options?: Record<string, unknown>;
@@ -32,19 +32,25 @@ export const DEFAULT_SYNC: SyncPolicy = 'always';
 export const DEFAULT_SYNC_INTERVAL_MS = 1000;
 
 export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
-  const sync = options.sync ?? DEFAULT_SYNC;
-  if (!SYNC_POLICIES.includes(sync)) {
-    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sync policy must be one of ${SYNC_POLICIES.join(', ')}; got ${JSON.stringify(sync)}`);
+  if (options.sync !== undefined && !SYNC_POLICIES.includes(options.sync)) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sync policy must be one of ${SYNC_POLICIES.join(', ')}; got ${JSON.stringify(options.sync)}`);
   }
   const syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   if (!(Number.isFinite(syncIntervalMs) && syncIntervalMs > 0)) {
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `syncIntervalMs must be a positive number of milliseconds; got ${String(syncIntervalMs)}`);
   }
   const readOnly = options.readOnly === true;
-  if (options.engine !== undefined) findEngine(options.engine); // unknown names fail before touching the disk
+  const named = options.engine === undefined ? undefined : await loadEngine(options.engine); // unknown names fail before touching the disk
 
-  // The directory's marker decides the engine, whatever kind of engine was named: naming the
-  // memory engine over a Bitcask directory must fail, not open an empty store beside it.
+  // An engine without a directory (memory, redis) never reads or writes one, so the data
+  // directory's marker has no say: the CLI always passes --dir (default ./kvs-data), and
+  // `kvs --engine redis --url ... set k v` must reach Redis from a folder that holds a Bitcask store.
+  if (named !== undefined && !named.supports.directory) {
+    return named.open({ dir: '', sync: chooseSync(options.engine!, named, options.sync), syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} });
+  }
+
+  // For engines with a directory, the directory's marker decides the engine: naming another
+  // engine over a Bitcask directory must fail, not open an empty store beside it.
   const dir = options.dir === undefined ? undefined : path.resolve(options.dir);
   const marker = dir === undefined ? undefined : readMarker(dir);
   if (marker !== undefined && options.engine !== undefined && options.engine !== marker.engine) {
@@ -55,7 +61,7 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
     );
   }
   const engineName = marker?.engine ?? options.engine ?? DEFAULT_ENGINE;
-  const engine = await loadEngine(engineName);
+  const engine = named ?? (await loadEngine(engineName));
   if (engine.supports.directory) {
     if (dir === undefined) {
       throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
@@ -71,9 +77,21 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
       throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no kvs store at ${dir}; create one by writing to it (kvs set KEY VALUE), or pass the right directory`, { details: { dir } });
     }
   }
-  if (!engine.supports.syncPolicies.includes(sync)) {
-    throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${sync}" sync policy; it supports ${engine.supports.syncPolicies.join(', ')}`);
-  }
+  const sync = chooseSync(engineName, engine, options.sync);
   if (engine.supports.directory && marker === undefined) writeMarker(dir!, engineName);
   return engine.open({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} });
+}
+
+/**
+ * The sync policy to open `engine` with: the requested one, which it must support (else
+ * UNSUPPORTED); without a request, DEFAULT_SYNC, or the engine's strongest policy when it cannot
+ * honour the default (redis supports only "never": its server decides when data is fsynced).
+ */
+function chooseSync(engineName: string, engine: EngineModule, requested: SyncPolicy | undefined): SyncPolicy {
+  const supported = engine.supports.syncPolicies;
+  if (requested === undefined) return supported.includes(DEFAULT_SYNC) ? DEFAULT_SYNC : SYNC_POLICIES.find((p) => supported.includes(p)) ?? DEFAULT_SYNC;
+  if (!supported.includes(requested)) {
+    throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${requested}" sync policy; it supports ${supported.join(', ')}`);
+  }
+  return requested;
 }

@@ -70,7 +70,37 @@ registerEngine({
   load: async () => (await import('../engines/bitcask/index.js')).bitcaskEngine,
 });
 registerEngine({
+  name: 'lsm',
+  summary: 'LSM tree (LevelDB design): WAL, memtable, SSTables with bloom filters, leveled compaction',
+  load: async () => (await import('../engines/lsm/index.js')).lsmEngine,
+});
+registerEngine({
   name: 'memory',
   summary: 'Sorted in-memory map, nothing on disk; the reference model in tests',
   load: async () => (await import('../engines/memory/index.js')).memoryEngine,
+});
+registerEngine({
+  name: 'level',
+  summary: 'LevelDB (classic-level): ordered LSM tree from Google, synchronous gets, native batches',
+  load: async () => (await import('../engines/level/index.js')).levelEngine,
+});
+registerEngine({
+  name: 'sqlite',
+  summary: 'SQLite (better-sqlite3): one BLOB-keyed table in WAL mode, fully synchronous',
+  load: async () => (await import('../engines/sqlite/index.js')).sqliteEngine,
+});
+registerEngine({
+  name: 'lmdb',
+  summary: 'LMDB (lmdb-js): memory-mapped B+tree, synchronous reads and writes, multi-process',
+  load: async () => (await import('../engines/lmdb/index.js')).lmdbEngine,
+});
+registerEngine({
+  name: 'rocksdb',
+  summary: 'RocksDB (rocksdb/leveldown): ordered LSM tree from Meta, native batches, read-only opens',
+  load: async () => (await import('../engines/rocksdb/index.js')).rocksdbEngine,
+});
+registerEngine({
+  name: 'redis',
+  summary: 'Redis server over the network (--url / KVS_REDIS_URL): keys under a namespace, MULTI/EXEC batches, sorted SCAN',
+  load: async () => (await import('../engines/redis/index.js')).redisEngine,
 });

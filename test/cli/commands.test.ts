@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { listEngines } from '../../src/index.js';
 import { kvs, removeTempDirs, tempDir } from './run-kvs.js';
 
 afterAll(removeTempDirs);
@@ -135,11 +136,19 @@ describe('choosing the store', () => {
   it('the directory remembers its engine: another engine is ENGINE_MISMATCH naming both', async () => {
     const cwd = tempDir();
     await kvs(['set', 'k', 'v'], { cwd });
-    const [flag, env] = await Promise.all([kvs(['get', 'k', '-e', 'memory'], { cwd }), kvs(['set', 'k', 'w'], { cwd, env: { KVS_ENGINE: 'memory' } })]);
+    const [flag, env] = await Promise.all([kvs(['get', 'k', '-e', 'sqlite'], { cwd }), kvs(['set', 'k', 'w'], { cwd, env: { KVS_ENGINE: 'sqlite' } })]);
     for (const r of [flag, env]) {
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^Error: .*bitcask.*memory.*\n$/);
+      expect(r.stderr).toMatch(/^Error: .*bitcask.*sqlite.*\n$/);
     }
+    expect((await kvs(['get', 'k'], { cwd })).out).toBe('v');
+  });
+
+  it('an engine without a directory (memory) ignores the data directory and its marker', async () => {
+    const cwd = tempDir();
+    await kvs(['set', 'k', 'v'], { cwd });
+    expect(await kvs(['get', 'k', '-e', 'memory'], { cwd })).toMatchObject({ code: 0, out: 'Key not found\n' });
+    expect(await kvs(['set', 'k', 'w'], { cwd, env: { KVS_ENGINE: 'memory' } })).toMatchObject({ code: 0, stderr: '' });
     expect((await kvs(['get', 'k'], { cwd })).out).toBe('v');
   });
 
@@ -147,7 +156,9 @@ describe('choosing the store', () => {
     const cwd = tempDir();
     const r = await kvs(['set', 'k', 'v', '--engine', 'nope'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('Error: unknown engine "nope"; known engines: bitcask, memory (see `kvs engines`)\n');
+    const known = listEngines().map((e) => e.name).join(', ');
+    expect(known).toMatch(/^bitcask, /);
+    expect(r.stderr).toBe(`Error: unknown engine "nope"; known engines: ${known} (see \`kvs engines\`)\n`);
     expect(fs.existsSync(path.join(cwd, 'kvs-data'))).toBe(false);
   });
 

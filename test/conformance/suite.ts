@@ -2,8 +2,10 @@
  * The conformance suite every engine passes: one function, parameterised by the engine under
  * test; optional parts follow the engine's `supports` manifest.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, MAX_KEY_BYTES, MAX_VALUE_BYTES, type KvsEngine, type ScanOptions } from '../../src/index.js';
+import { ErrorCodes, MARKER_FILE, MAX_KEY_BYTES, MAX_VALUE_BYTES, SYNC_POLICIES, type KvsEngine, type ScanOptions } from '../../src/index.js';
 import { collect, harness, type EngineUnderTest, type Harness } from './harness.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -325,6 +327,39 @@ export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
         expect(all.every(([, v]) => v === 'round2')).toBe(true);
         return db;
       });
+    });
+
+    describe('the supports manifest tells the truth', () => {
+      for (const policy of SYNC_POLICIES) {
+        if (h.supports.syncPolicies.includes(policy)) {
+          it(`opens and writes under the "${policy}" sync policy it claims`, async () => {
+            const db = await h.open(policy);
+            try {
+              await db.set('k', policy);
+              expect((await db.get('k'))!.toString()).toBe(policy);
+            } finally {
+              await db.close();
+            }
+          });
+        } else {
+          it(`refuses the "${policy}" sync policy it does not claim with UNSUPPORTED`, async () => {
+            await rejectsWith(h.open(policy), ErrorCodes.UNSUPPORTED);
+          });
+        }
+      }
+      if (h.supports.directory) {
+        withStore('keeps its data in the data directory, marked with the engine name', async (db) => {
+          await db.set('k', 'v');
+          const marker = JSON.parse(fs.readFileSync(path.join(h.dirOf(db), MARKER_FILE), 'utf8')) as { engine: string };
+          expect(marker.engine).toBe(spec.engine);
+        });
+      } else {
+        withStore('an engine without a directory never creates or writes the data directory', async (db) => {
+          await db.set('k', 'v');
+          await db.batch([{ type: 'set', key: 'j', value: 'w' }]);
+          expect(fs.existsSync(h.dirOf(db))).toBe(false);
+        });
+      }
     });
 
     describe('close', () => {
