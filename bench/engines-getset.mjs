@@ -1,5 +1,7 @@
-// Side-by-side single get and single set on every disk engine, through the public API (dist/).
+// Side-by-side single get and single set on every engine, through the public API (dist/).
 // Usage: npm run build && node bench/engines-getset.mjs [keys=10000] [rounds=5] [sync=never]
+// With KVS_REDIS_URL set (a Redis server to use; its kvs-bench namespace is emptied afterwards)
+// the redis engine runs too; it supports only sync "never".
 // Rounds are interleaved (every engine runs round r before any runs round r+1), so machine noise
 // spreads over all engines alike; the figure per engine is the median of its rounds.
 import * as fs from 'node:fs';
@@ -11,7 +13,8 @@ const KEYS = Number(process.argv[2] ?? 10_000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const SYNC = process.argv[4] ?? 'never';
 const OPS = Math.min(KEYS, 5_000); // operations timed per round and kind
-const ENGINES = ['bitcask', 'level', 'sqlite', 'lmdb', 'rocksdb'];
+const REDIS_URL = process.env.KVS_REDIS_URL;
+const ENGINES = ['bitcask', 'lsm', 'level', 'sqlite', 'lmdb', 'rocksdb', ...(REDIS_URL && SYNC === 'never' ? ['redis'] : [])];
 const VALUE = Buffer.alloc(100, 0x76);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-getset-'));
@@ -21,7 +24,9 @@ const order = Array.from({ length: OPS }, (_, i) => (i * 7919 + 13) % KEYS);
 
 const stores = {};
 for (const engine of ENGINES) {
-  const db = await openStore({ engine, dir: path.join(root, engine), sync: SYNC });
+  const db = engine === 'redis'
+    ? await openStore({ engine, url: REDIS_URL, sync: SYNC, options: { namespace: 'kvs-bench' } })
+    : await openStore({ engine, dir: path.join(root, engine), sync: SYNC });
   await db.batch(Array.from({ length: KEYS }, (_, i) => ({ type: 'set', key: key(i), value: VALUE })));
   stores[engine] = db;
 }
@@ -39,6 +44,9 @@ for (let round = 0; round < ROUNDS; round++) {
     for (const i of order) await db.set(key(i), value);
     samples[engine].set.push(Number(process.hrtime.bigint() - t) / OPS / 1000);
   }
+}
+if (stores.redis) {
+  for (let i = 0; i < KEYS; i += 1000) await stores.redis.batch(Array.from({ length: Math.min(1000, KEYS - i) }, (_, j) => ({ type: 'delete', key: key(i + j) })));
 }
 for (const db of Object.values(stores)) await db.close();
 fs.rmSync(root, { recursive: true, force: true });
