@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomicSync } from '../util/fs.js';
+import { isProcessAlive } from '../util/process.js';
 
 export const SERVER_FILE = 'SERVER';
 
@@ -46,15 +47,6 @@ export function readServerFile(dir: string): ServerRecord | undefined {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * A sentence naming the live kvs server that serves `dir` and how to reach it, e.g.
  * `a kvs server (pid 123) is serving this directory at 127.0.0.1:6380: use --addr 127.0.0.1:6380`;
@@ -62,6 +54,6 @@ function isAlive(pid: number): boolean {
  */
 export function describeServer(dir: string): string | undefined {
   const record = readServerFile(dir);
-  if (record === undefined || !isAlive(record.pid)) return undefined;
+  if (record === undefined || !isProcessAlive(record.pid)) return undefined;
   return `a kvs server (pid ${record.pid}) is serving this directory at ${record.addr}: use --addr ${record.addr}`;
 }

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../engine/errors.js';
+import { isProcessAlive } from './process.js';
 
 export const LOCK_FILE = 'LOCK';
 
@@ -28,15 +29,6 @@ function readOwner(file: string): LockOwner | undefined {
     // unreadable or half-written: treated as stale below
   }
   return undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 export class DirectoryLock {
@@ -63,7 +55,7 @@ export class DirectoryLock {
       }
       const owner = readOwner(file);
       const ours = owner?.pid === process.pid && owner.host === me.host;
-      if (owner !== undefined && !ours && (owner.host !== me.host || isAlive(owner.pid))) {
+      if (owner !== undefined && !ours && (owner.host !== me.host || isProcessAlive(owner.pid))) {
         throw new KvsError(
           ErrorCodes.LOCKED,
           `${dir} is locked by process ${owner.pid} on ${owner.host} (since ${owner.since}); stop that process, or use it (e.g. kvs --addr) instead of opening the directory twice`,

@@ -7,18 +7,19 @@
  * LevelDB iterators in pages and re-seek after any write issued meanwhile.
  */
 import { createRequire } from 'node:module';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { BaseEngine } from '../../engine/base-engine.js';
-import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
+import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../../util/abstract-level.js';
+import { DeferredSync } from '../../util/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
+import { parseEngineOptions } from '../../util/options.js';
+import { reseekingScan, type Entry } from '../../util/resumable-scan.js';
+import { copyWrites, WritePipeline } from '../../util/write-pipeline.js';
 import { mapLevelError } from './level-errors.js';
-import { parseLevelOptions, type LevelTuning } from './options.js';
-import { WritePipeline, type PendingWrite } from './write-pipeline.js';
 
 export const levelSupports: Supports = {
   persistent: true,
@@ -49,10 +50,8 @@ export class LevelEngine extends BaseEngine {
   readonly #db: Db;
   readonly #sync: SyncPolicy;
   readonly #pipeline: WritePipeline;
-  #timer: NodeJS.Timeout | undefined;
-  /** Writes acknowledged since the last fsync of the log (interval and never policies). */
-  #unsynced = false;
-  #intervalSyncs = 0;
+  /** fsyncs the log for writes acknowledged without one (interval and never policies). */
+  readonly #logSync: DeferredSync;
 
   private constructor(dir: string, dbDir: string, db: Db, opts: EngineOpenOptions) {
     super(opts.readOnly);
@@ -64,29 +63,19 @@ export class LevelEngine extends BaseEngine {
     // Native batch for every write: one log record per group of queued writes.
     this.#pipeline = new WritePipeline(async (ops) => {
       try {
-        await db.batch(ops.map(toLevelOp), writeOptions);
+        await db.batch(ops.map(toPutOrDel), writeOptions);
       } catch (err) {
         throw mapLevelError(err, 'writing', dbDir);
       }
-      if (opts.sync !== 'always') this.#unsynced = true;
+      this.#logSync.committed();
     });
-    if (!opts.readOnly && opts.sync === 'interval') {
-      this.#timer = setInterval(() => void this.#syncLog().catch(() => undefined), opts.syncIntervalMs);
-      this.#timer.unref();
-    }
+    this.#logSync = new DeferredSync(() => this.#syncLog(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
   static async open(opts: EngineOpenOptions): Promise<LevelEngine> {
-    const tuning: LevelTuning = parseLevelOptions(opts.options);
+    const tuning = parseEngineOptions('level', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, LEVEL_SUBDIR);
-    if (opts.readOnly && !fs.existsSync(path.join(dbDir, 'CURRENT'))) {
-      // Checked here: the library would create the folder and its LOCK file before failing.
-      throw new KvsError(
-        ErrorCodes.STORE_NOT_FOUND,
-        `no LevelDB database in ${dbDir}; the store marker is there but its data folder is missing: restore it, or remove the directory and start afresh`,
-        { details: { dir: opts.dir } },
-      );
-    }
+    if (opts.readOnly) requireDatabase(opts.dir, dbDir, 'LevelDB');
     const db: Db = new ClassicLevel<Buffer, Buffer>(dbDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       // classic-level has no read-only mode: a read-only open still takes LevelDB's LOCK, so it
@@ -112,34 +101,19 @@ export class LevelEngine extends BaseEngine {
   }
 
   /** Pages through a native iterator; any write issued while the scan runs makes it re-seek after the last key it yielded. */
-  protected async *_scan(range: KeyRange): AsyncGenerator<[Buffer, Buffer]> {
-    let remaining = range.limit;
-    let cursor = range;
-    for (;;) {
-      await this.#pipeline.idle();
-      const generation = this.#pipeline.generation;
-      const it = this.#db.iterator(iteratorOptions(cursor, remaining));
-      let restart = false;
-      try {
-        while (!restart) {
-          const entries = await it.nextv(PAGE);
-          if (entries.length === 0) return;
-          for (const [key, value] of entries) {
-            if (this.#pipeline.generation !== generation) {
-              restart = true;
-              break;
-            }
-            yield [key, value];
-            if (--remaining === 0) return;
-            const after = { key, inclusive: false };
-            cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
-          }
-        }
-      } catch (err) {
-        throw mapLevelError(err, 'scanning', this.#dbDir);
-      } finally {
-        await it.close();
-      }
+  protected _scan(range: KeyRange): AsyncGenerator<Entry> {
+    return reseekingScan(range, this.#pipeline, (cursor, remaining) => this.#entries(cursor, remaining));
+  }
+
+  /** The entries of `range` (at most `limit`), read from one native iterator in pages of PAGE. */
+  async *#entries(range: KeyRange, limit: number): AsyncGenerator<Entry> {
+    const it = this.#db.iterator(rangeOptions(range, limit));
+    try {
+      for (let page = await it.nextv(PAGE); page.length > 0; page = await it.nextv(PAGE)) yield* page;
+    } catch (err) {
+      throw mapLevelError(err, 'scanning', this.#dbDir);
+    } finally {
+      await it.close();
     }
   }
 
@@ -169,30 +143,19 @@ export class LevelEngine extends BaseEngine {
   }
 
   protected _batch(ops: CheckedOp[]): Promise<void> {
-    return this.#pipeline.submit(ops.map((op) => ({ key: Buffer.from(op.key), value: op.type === 'set' ? Buffer.from(op.value) : undefined })));
+    return this.#pipeline.submit(copyWrites(ops));
   }
 
   // ---- maintenance ----
 
   protected async _compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
-    const bytesBefore = this.#diskBytes();
-    const started = performance.now();
-    try {
-      // Bounded by the first and last stored keys: LevelDB writes both bounds into its LOG file,
-      // so a huge synthetic upper bound would grow the store by kilobytes per compaction.
-      const ends = await this.#endKeys();
-      if (ends !== undefined) await this.#db.compactRange(ends[0], ends[1]);
-    } catch (err) {
-      throw mapLevelError(err, 'compacting', this.#dbDir);
-    }
-    const bytesAfter = this.#diskBytes();
-    return {
-      bytesBefore,
-      bytesAfter,
-      reclaimedBytes: Math.max(0, bytesBefore - bytesAfter),
-      details: { method: 'compactRange', durationMs: Math.round(performance.now() - started) },
-    };
+    return compactStoredRange({
+      endKeys: () => this.#endKeys(),
+      compactRange: (start, end) => this.#db.compactRange(start, end),
+      diskBytes: () => this.#diskBytes(),
+      mapError: (err) => mapLevelError(err, 'compacting', this.#dbDir),
+    });
   }
 
   protected async _stats(): Promise<EngineStats> {
@@ -209,17 +172,17 @@ export class LevelEngine extends BaseEngine {
       library: `classic-level ${CLASSIC_LEVEL_VERSION} (LevelDB)`,
       sync: this.#sync,
       nativeBatches: this.#pipeline.batches,
-      intervalSyncs: this.#intervalSyncs,
+      intervalSyncs: this.#logSync.count,
       dataDir: this.#dbDir,
     };
   }
 
   protected async _close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#logSync.stop();
     await this.#pipeline.idle();
     try {
       // LevelDB does not fsync its log on close; the contract says close makes writes durable.
-      if (this.#unsynced) await this.#syncLog();
+      await this.#logSync.flush();
     } finally {
       await this.#db.close();
     }
@@ -227,13 +190,9 @@ export class LevelEngine extends BaseEngine {
 
   /** fsyncs LevelDB's log, and with it every write committed before this call. */
   async #syncLog(): Promise<void> {
-    if (!this.#unsynced) return;
-    this.#unsynced = false;
     try {
       await this.#db.del(SYNC_KEY, { sync: true });
-      this.#intervalSyncs++;
     } catch (err) {
-      this.#unsynced = true;
       throw mapLevelError(err, 'syncing the log', this.#dbDir);
     }
   }
@@ -248,18 +207,6 @@ export class LevelEngine extends BaseEngine {
   #diskBytes(): number {
     return directorySizeSync(this.#dir) + directorySizeSync(this.#dbDir);
   }
-}
-
-function toLevelOp(op: PendingWrite): { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer } {
-  return op.value === undefined ? { type: 'del', key: op.key } : { type: 'put', key: op.key, value: op.value };
-}
-
-/** The scan range in abstract-level's terms (gt/gte/lt/lte, reverse, limit -1 for none). */
-function iteratorOptions(range: KeyRange, remaining: number): Record<string, unknown> {
-  const o: Record<string, unknown> = { reverse: range.reverse, limit: Number.isFinite(remaining) ? remaining : -1 };
-  if (range.lower !== undefined) o[range.lower.inclusive ? 'gte' : 'gt'] = range.lower.key;
-  if (range.upper !== undefined) o[range.upper.inclusive ? 'lte' : 'lt'] = range.upper.key;
-  return o;
 }
 
 const CLASSIC_LEVEL_VERSION: string = (createRequire(import.meta.url)('classic-level/package.json') as { version: string }).version;

@@ -11,16 +11,17 @@
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { open, type Database, type RootDatabase } from 'lmdb';
+import { open, type RootDatabase } from 'lmdb';
 import { BaseEngine } from '../../engine/base-engine.js';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
+import { DeferredSync } from '../../util/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
+import { pagedScan, type Entry } from '../../util/resumable-scan.js';
+import { KeySpace } from './key-space.js';
 import { checkDataFile, mapLmdbError } from './lmdb-errors.js';
-import { readPage, type Entry } from './lmdb-scan.js';
-import { decodeBucket, encodeBucket, findSuffix } from './long-keys.js';
 import { parseLmdbOptions } from './options.js';
 
 export const lmdbSupports: Supports = {
@@ -42,23 +43,18 @@ export const LMDB_FILE = 'data.mdb';
 const PAGE = 256;
 const LMDB_VERSION = packageVersion('lmdb');
 
-type Db = Database<Buffer, Buffer>;
-
 export class LmdbEngine extends BaseEngine {
   readonly name = 'lmdb';
   readonly supports = lmdbSupports;
   readonly #dir: string;
   readonly #file: string;
   readonly #root: RootDatabase;
-  readonly #kv: Db;
-  readonly #long: Db;
+  readonly #keys: KeySpace;
   readonly #sync: SyncPolicy;
-  /** LMDB's largest key: longer keys live in buckets of `#long` under their first `#maxKey` bytes. */
-  readonly #maxKey: number;
+  /** Bumped by every write, so a scan knows to re-read from its position. */
   #generation = 0;
-  #unsynced = false;
-  #syncs = 0;
-  #timer: NodeJS.Timeout | undefined;
+  /** mdb_env_sync for commits made without fsync (interval and never policies). */
+  readonly #envSync: DeferredSync;
 
   private constructor(dir: string, file: string, root: RootDatabase, opts: EngineOpenOptions) {
     super(opts.readOnly);
@@ -67,13 +63,13 @@ export class LmdbEngine extends BaseEngine {
     this.#root = root;
     this.#sync = opts.sync;
     const dbOptions = { keyEncoding: 'binary' as const, encoding: 'binary' as const, cache: false };
-    this.#kv = root.openDB<Buffer, Buffer>({ name: 'kv', ...dbOptions });
-    this.#long = root.openDB<Buffer, Buffer>({ name: 'long-keys', ...dbOptions });
-    this.#maxKey = (root as unknown as { maxKeySize: number }).maxKeySize;
-    if (!opts.readOnly && opts.sync === 'interval') {
-      this.#timer = setInterval(() => void this.#flush().catch(() => undefined), opts.syncIntervalMs);
-      this.#timer.unref();
-    }
+    this.#keys = new KeySpace(
+      root.openDB<Buffer, Buffer>({ name: 'kv', ...dbOptions }),
+      root.openDB<Buffer, Buffer>({ name: 'long-keys', ...dbOptions }),
+      (root as unknown as { maxKeySize: number }).maxKeySize,
+      file,
+    );
+    this.#envSync = new DeferredSync(() => this.#syncEnv(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
   static open(opts: EngineOpenOptions): LmdbEngine {
@@ -89,7 +85,7 @@ export class LmdbEngine extends BaseEngine {
         path: file,
         maxDbs: 4,
         readOnly: opts.readOnly,
-        // Classic durable commits under "always"; otherwise commits skip fsync and #flush syncs.
+        // Classic durable commits under "always"; otherwise commits skip fsync and #envSync syncs.
         overlappingSync: false,
         noSync: opts.sync !== 'always',
         ...(mapSize === undefined ? {} : { mapSize }),
@@ -104,77 +100,45 @@ export class LmdbEngine extends BaseEngine {
   // ---- reads: synchronous, straight from the memory map ----
 
   protected _get(key: Buffer): Buffer | undefined {
-    try {
-      // getBinary copies the value out of the map; getBinaryFast would hand out a reused buffer.
-      if (key.length <= this.#maxKey) return this.#kv.getBinary(key);
-      const bucket = this.#bucket(key);
-      const i = findSuffix(bucket, key.subarray(this.#maxKey));
-      return i >= 0 ? bucket[i]!.value : undefined;
-    } catch (err) {
-      throw mapLmdbError(err, 'reading a key', this.#file);
-    }
+    return this.#read('reading a key', () => this.#keys.get(key));
   }
 
   protected override _has(key: Buffer): boolean {
-    if (key.length > this.#maxKey) return this._get(key) !== undefined;
-    try {
-      return this.#kv.doesExist(key);
-    } catch (err) {
-      throw mapLmdbError(err, 'reading a key', this.#file);
-    }
+    return this.#read('reading a key', () => this.#keys.has(key));
   }
 
   /** Pages of up to PAGE entries from both databases, merged; a write since the page was read makes it re-read after the last key yielded. */
-  protected *_scan(range: KeyRange): Iterable<Entry> {
-    let remaining = range.limit;
-    let cursor = range;
-    for (;;) {
-      const generation = this.#generation;
-      const page = this.#page(cursor, Math.min(PAGE, remaining));
-      for (const entry of page) {
-        if (this.#generation !== generation) break;
-        yield entry;
-        if (--remaining === 0) return;
-        const after = { key: entry[0], inclusive: false };
-        cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
-      }
-      if (this.#generation === generation && page.length < PAGE) return;
-    }
-  }
-
-  #page(range: KeyRange, n: number): Entry[] {
-    try {
-      return readPage({ kv: this.#kv, long: this.#long, maxKey: this.#maxKey, file: this.#file }, range, n);
-    } catch (err) {
-      throw mapLmdbError(err, 'scanning', this.#file);
-    }
+  protected _scan(range: KeyRange): Iterable<Entry> {
+    return pagedScan(range, PAGE, () => this.#generation, (cursor, n) => this.#read('scanning', () => this.#keys.page(cursor, n)));
   }
 
   protected _count(): number {
+    return this.#read('counting keys', () => this.#keys.count());
+  }
+
+  #read<T>(what: string, body: () => T): T {
     try {
-      let n = this.#kv.getCount();
-      for (const { value } of this.#long.getRange({})) n += decodeBucket(value, `${this.#file} (long-keys)`).length;
-      return n;
+      return body();
     } catch (err) {
-      throw mapLmdbError(err, 'counting keys', this.#file);
+      throw mapLmdbError(err, what, this.#file);
     }
   }
 
   // ---- writes: synchronous transactions (LMDB copies the bytes during the call) ----
 
   protected _set(key: Buffer, value: Buffer): Promise<void> | void {
-    return this.#write('writing a key', () => this.#put(key, value));
+    return this.#write('writing a key', () => this.#keys.put(key, value));
   }
 
   protected _delete(key: Buffer): boolean | Promise<boolean> {
-    return this.#write('deleting a key', () => this.#remove(key));
+    return this.#write('deleting a key', () => this.#keys.remove(key));
   }
 
   protected _batch(ops: CheckedOp[]): Promise<void> | void {
     return this.#write('writing a batch', () => {
       for (const op of ops) {
-        if (op.type === 'set') this.#put(op.key, op.value);
-        else this.#remove(op.key);
+        if (op.type === 'set') this.#keys.put(op.key, op.value);
+        else this.#keys.remove(op.key);
       }
     });
   }
@@ -184,43 +148,11 @@ export class LmdbEngine extends BaseEngine {
     this.#generation++;
     try {
       const result = this.#root.transactionSync(body);
-      this.#unsynced = true;
+      this.#envSync.committed();
       return result;
     } catch (err) {
       throw mapLmdbError(err, what, this.#file);
     }
-  }
-
-  #put(key: Buffer, value: Buffer): void {
-    if (key.length <= this.#maxKey) {
-      this.#kv.putSync(key, value);
-      return;
-    }
-    const prefix = key.subarray(0, this.#maxKey);
-    const suffix = Buffer.from(key.subarray(this.#maxKey));
-    const bucket = this.#bucket(key);
-    const i = findSuffix(bucket, suffix);
-    if (i >= 0) bucket[i] = { suffix, value };
-    else bucket.splice(-i - 1, 0, { suffix, value });
-    this.#long.putSync(prefix, encodeBucket(bucket));
-  }
-
-  #remove(key: Buffer): boolean {
-    if (key.length <= this.#maxKey) return this.#kv.removeSync(key);
-    const prefix = key.subarray(0, this.#maxKey);
-    const bucket = this.#bucket(key);
-    const i = findSuffix(bucket, key.subarray(this.#maxKey));
-    if (i < 0) return false;
-    bucket.splice(i, 1);
-    if (bucket.length === 0) this.#long.removeSync(prefix);
-    else this.#long.putSync(prefix, encodeBucket(bucket));
-    return true;
-  }
-
-  /** The decoded bucket holding the long key `key` (empty if none). */
-  #bucket(key: Buffer) {
-    const bytes = this.#long.getBinary(key.subarray(0, this.#maxKey));
-    return bytes === undefined ? [] : decodeBucket(bytes, `${this.#file} (long-keys)`);
   }
 
   // ---- maintenance ----
@@ -232,7 +164,7 @@ export class LmdbEngine extends BaseEngine {
 
   protected _stats(): EngineStats {
     const env = this.#root.getStats() as Record<string, unknown>;
-    const kv = this.#kv.getStats() as Record<string, unknown>;
+    const kv = this.#keys.kv.getStats() as Record<string, unknown>;
     return {
       engine: this.name,
       keys: this._count(),
@@ -241,37 +173,33 @@ export class LmdbEngine extends BaseEngine {
       mapSize: Number(env.mapSize),
       lastPageNumber: Number(env.lastPageNumber),
       treeDepth: Number(kv.treeDepth),
-      longKeyBuckets: this.#long.getCount(),
-      maxKeySize: this.#maxKey,
+      longKeyBuckets: this.#keys.long.getCount(),
+      maxKeySize: this.#keys.maxKey,
       readers: Number(env.numReaders),
       sync: this.#sync,
-      syncs: this.#syncs,
+      syncs: this.#envSync.count,
       library: `lmdb-js ${LMDB_VERSION}`,
       file: this.#file,
     };
   }
 
   protected async _close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#envSync.stop();
     try {
       // MDB_NOSYNC commits are in the page cache only; the contract says close makes them durable.
-      if (this.#sync !== 'always') await this.#flush();
+      await this.#envSync.flush();
     } finally {
       await this.#root.close();
     }
   }
 
   /** mdb_env_sync: makes every commit so far durable. */
-  async #flush(): Promise<void> {
-    if (!this.#unsynced) return;
-    this.#unsynced = false;
+  async #syncEnv(): Promise<void> {
     try {
       await new Promise<void>((resolve, reject) =>
         (this.#root as unknown as { sync(cb: (err?: unknown) => void): void }).sync((err) => (err ? reject(err) : resolve())),
       );
-      this.#syncs++;
     } catch (err) {
-      this.#unsynced = true;
       throw mapLmdbError(err, 'syncing', this.#file);
     }
   }

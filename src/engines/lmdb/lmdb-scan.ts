@@ -5,10 +5,11 @@
  */
 import { aboveLower, belowUpper, type KeyRange } from '../../engine/key-range.js';
 import { compareBytes } from '../../util/bytes.js';
+import type { Entry } from '../../util/resumable-scan.js';
 import type { Database } from 'lmdb';
 import { decodeBucket } from './long-keys.js';
 
-export type Entry = [Buffer, Buffer];
+export type { Entry };
 
 export interface LmdbSources {
   kv: Database<Buffer, Buffer>;

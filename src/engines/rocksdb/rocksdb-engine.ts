@@ -3,23 +3,24 @@
  * abstract-leveldown 7 callback API). RocksDB's files live in `<dir>/rocksdb/`.
  *
  * Concurrency: every native call runs on the libuv thread pool. Writes go through the write
- * pipeline (one native batch in flight, issue order kept, an overlay of uncommitted writes that
- * gets consult first); scans read native iterators and re-seek after any write issued meanwhile.
+ * pipeline (util/write-pipeline.ts: one native batch in flight, issue order kept, an overlay of
+ * uncommitted writes that reads consult first); scans read native iterators and re-seek after any write issued meanwhile.
  * A get issued *before* an unawaited write may still observe that write (it reads when a pool
  * thread runs it); every write issued before a get is always seen.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BaseEngine } from '../../engine/base-engine.js';
-import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
+import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../../util/abstract-level.js';
+import { DeferredSync } from '../../util/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
+import { parseEngineOptions } from '../../util/options.js';
+import { reseekingScan, type Entry } from '../../util/resumable-scan.js';
+import { copyWrites, WritePipeline, type PendingWrite } from '../../util/write-pipeline.js';
 import { call, openRocksDb, ROCKSDB_PACKAGE_VERSION, type RocksDb } from './binding.js';
-import { parseRocksOptions } from './options.js';
 import { mapRocksError } from './rocksdb-errors.js';
-import { WritePipeline, type PendingWrite } from './write-pipeline.js';
 
 export const rocksdbSupports: Supports = {
   persistent: true,
@@ -38,6 +39,14 @@ export const ROCKSDB_SUBDIR = 'rocksdb';
 /** The empty key: no kvs key is empty, so a sync delete of it fsyncs the WAL without touching user data. */
 const SYNC_KEY = Buffer.alloc(0);
 
+/**
+ * A write in the pipeline. A delete may carry `probe`: the write function calls it, before the
+ * batch is applied, with whether the key existed then (so the delete can resolve true or false).
+ */
+interface RocksWrite extends PendingWrite {
+  probe?: (existed: boolean) => void;
+}
+
 export class RocksdbEngine extends BaseEngine {
   readonly name = 'rocksdb';
   readonly supports = rocksdbSupports;
@@ -45,10 +54,9 @@ export class RocksdbEngine extends BaseEngine {
   readonly #dbDir: string;
   readonly #db: RocksDb;
   readonly #sync: SyncPolicy;
-  readonly #pipeline: WritePipeline;
-  #timer: NodeJS.Timeout | undefined;
-  #unsynced = false;
-  #intervalSyncs = 0;
+  readonly #pipeline: WritePipeline<RocksWrite>;
+  /** fsyncs the WAL for writes acknowledged without one (interval and never policies). */
+  readonly #walSync: DeferredSync;
   #closed = false;
 
   private constructor(dir: string, dbDir: string, db: RocksDb, opts: EngineOpenOptions) {
@@ -58,33 +66,23 @@ export class RocksdbEngine extends BaseEngine {
     this.#db = db;
     this.#sync = opts.sync;
     const writeOptions = { sync: opts.sync === 'always' };
-    this.#pipeline = new WritePipeline(async (ops) => {
+    this.#pipeline = new WritePipeline<RocksWrite>(async (ops) => {
       try {
         await this.#probe(ops);
         // One native WriteBatch for every queued write: one WAL record and at most one fsync.
-        await call((cb) => db.batch(ops.map(toRocksOp), writeOptions, cb));
+        await call((cb) => db.batch(ops.map(toPutOrDel), writeOptions, cb));
       } catch (err) {
         throw mapRocksError(err, 'writing', dbDir);
       }
-      if (opts.sync !== 'always') this.#unsynced = true;
+      this.#walSync.committed();
     });
-    if (!opts.readOnly && opts.sync === 'interval') {
-      this.#timer = setInterval(() => void this.#syncWal().catch(() => undefined), opts.syncIntervalMs);
-      this.#timer.unref();
-    }
+    this.#walSync = new DeferredSync(() => this.#syncWal(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
   static async open(opts: EngineOpenOptions): Promise<RocksdbEngine> {
-    const tuning = parseRocksOptions(opts.options);
+    const tuning = parseEngineOptions('rocksdb', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, ROCKSDB_SUBDIR);
-    if (opts.readOnly && !fs.existsSync(path.join(dbDir, 'CURRENT'))) {
-      // Checked here: the library would create the folder and its LOCK file before failing.
-      throw new KvsError(
-        ErrorCodes.STORE_NOT_FOUND,
-        `no RocksDB database in ${dbDir}; the store marker is there but its data folder is missing: restore it, or remove the directory and start afresh`,
-        { details: { dir: opts.dir } },
-      );
-    }
+    if (opts.readOnly) requireDatabase(opts.dir, dbDir, 'RocksDB');
     const db = openRocksDb(dbDir);
     try {
       // readOnly uses RocksDB's OpenForReadOnly: no LOCK, so read commands work beside a writer
@@ -111,29 +109,20 @@ export class RocksdbEngine extends BaseEngine {
   }
 
   /** Reads a native iterator (it fetches entries in batches); a write issued meanwhile makes it re-seek after the last key it yielded. */
-  protected async *_scan(range: KeyRange): AsyncGenerator<[Buffer, Buffer]> {
-    let remaining = range.limit;
-    let cursor = range;
-    for (;;) {
-      await this.#pipeline.idle();
-      const generation = this.#pipeline.generation;
-      const it = this.#db.iterator(iteratorOptions(cursor, remaining));
-      try {
-        for (;;) {
-          const entry = await it.next();
-          if (entry === undefined) return;
-          if (this.#pipeline.generation !== generation) break;
-          yield entry;
-          if (--remaining === 0) return;
-          const after = { key: entry[0], inclusive: false };
-          cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
-        }
-      } catch (err) {
-        throw mapRocksError(err, 'scanning', this.#dbDir);
-      } finally {
-        // Closing the database ends its iterators natively; ending one again would be an error.
-        if (!this.#closed) await it.end().catch(() => undefined);
-      }
+  protected _scan(range: KeyRange): AsyncGenerator<Entry> {
+    return reseekingScan(range, this.#pipeline, (cursor, remaining) => this.#entries(cursor, remaining));
+  }
+
+  /** The entries of `range` (at most `limit`) from one native iterator. */
+  async *#entries(range: KeyRange, limit: number): AsyncGenerator<Entry> {
+    const it = this.#db.iterator({ ...rangeOptions(range, limit), keyAsBuffer: true, valueAsBuffer: true });
+    try {
+      for (let entry = await it.next(); entry !== undefined; entry = await it.next()) yield entry;
+    } catch (err) {
+      throw mapRocksError(err, 'scanning', this.#dbDir);
+    } finally {
+      // Closing the database ends its iterators natively; ending one again would be an error.
+      if (!this.#closed) await it.end().catch(() => undefined);
     }
   }
 
@@ -173,11 +162,11 @@ export class RocksdbEngine extends BaseEngine {
   }
 
   protected _batch(ops: CheckedOp[]): Promise<void> {
-    return this.#pipeline.submit(ops.map((op) => ({ key: Buffer.from(op.key), value: op.type === 'set' ? Buffer.from(op.value) : undefined })));
+    return this.#pipeline.submit(copyWrites(ops));
   }
 
   /** Answers the probes of `ops` with one getMany, before the batch is applied. */
-  async #probe(ops: PendingWrite[]): Promise<void> {
+  async #probe(ops: RocksWrite[]): Promise<void> {
     const probed = ops.filter((op) => op.probe !== undefined);
     if (probed.length === 0) return;
     const values = await call<(Buffer | undefined)[]>((cb) => this.#db.getMany(probed.map((op) => op.key), { asBuffer: true }, cb));
@@ -188,22 +177,12 @@ export class RocksdbEngine extends BaseEngine {
 
   protected async _compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
-    const bytesBefore = this.#diskBytes();
-    const started = performance.now();
-    try {
-      // Bounded by the stored keys: RocksDB logs both bounds, so no huge synthetic key.
-      const ends = await this.#endKeys();
-      if (ends !== undefined) await call((cb) => this.#db.compactRange(ends[0], ends[1], cb));
-    } catch (err) {
-      throw mapRocksError(err, 'compacting', this.#dbDir);
-    }
-    const bytesAfter = this.#diskBytes();
-    return {
-      bytesBefore,
-      bytesAfter,
-      reclaimedBytes: Math.max(0, bytesBefore - bytesAfter),
-      details: { method: 'compactRange', durationMs: Math.round(performance.now() - started) },
-    };
+    return compactStoredRange({
+      endKeys: () => this.#endKeys(),
+      compactRange: (start, end) => call((cb) => this.#db.compactRange(start, end, cb)),
+      diskBytes: () => this.#diskBytes(),
+      mapError: (err) => mapRocksError(err, 'compacting', this.#dbDir),
+    });
   }
 
   protected async _stats(): Promise<EngineStats> {
@@ -227,17 +206,17 @@ export class RocksdbEngine extends BaseEngine {
       library: `rocksdb ${ROCKSDB_PACKAGE_VERSION} (npm package)`,
       sync: this.#sync,
       nativeBatches: this.#pipeline.batches,
-      intervalSyncs: this.#intervalSyncs,
+      intervalSyncs: this.#walSync.count,
       dataDir: this.#dbDir,
     };
   }
 
   protected async _close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#walSync.stop();
     await this.#pipeline.idle();
     try {
       // RocksDB does not fsync its WAL on close; the contract says close makes writes durable.
-      if (this.#unsynced) await this.#syncWal();
+      await this.#walSync.flush();
     } finally {
       this.#closed = true;
       await call((cb) => this.#db.close(cb));
@@ -246,13 +225,9 @@ export class RocksdbEngine extends BaseEngine {
 
   /** fsyncs the WAL, and with it every write committed before this call. */
   async #syncWal(): Promise<void> {
-    if (!this.#unsynced) return;
-    this.#unsynced = false;
     try {
       await call((cb) => this.#db._del(SYNC_KEY, { sync: true }, cb));
-      this.#intervalSyncs++;
     } catch (err) {
-      this.#unsynced = true;
       throw mapRocksError(err, 'syncing the WAL', this.#dbDir);
     }
   }
@@ -276,16 +251,4 @@ export class RocksdbEngine extends BaseEngine {
   #diskBytes(): number {
     return directorySizeSync(this.#dir) + directorySizeSync(this.#dbDir);
   }
-}
-
-function toRocksOp(op: PendingWrite): { type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer } {
-  return op.value === undefined ? { type: 'del', key: op.key } : { type: 'put', key: op.key, value: op.value };
-}
-
-/** The scan range in abstract-leveldown's terms (gt/gte/lt/lte, reverse, limit -1 for none). */
-function iteratorOptions(range: KeyRange, remaining: number): Record<string, unknown> {
-  const o: Record<string, unknown> = { reverse: range.reverse, limit: Number.isFinite(remaining) ? remaining : -1, keyAsBuffer: true, valueAsBuffer: true };
-  if (range.lower !== undefined) o[range.lower.inclusive ? 'gte' : 'gt'] = range.lower.key;
-  if (range.upper !== undefined) o[range.upper.inclusive ? 'lte' : 'lt'] = range.upper.key;
-  return o;
 }

@@ -15,7 +15,9 @@ import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
+import { DeferredSync } from '../../util/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
+import { pagedScan, type Entry } from '../../util/resumable-scan.js';
 import { parseSqliteOptions } from './options.js';
 import { mapSqliteError } from './sqlite-errors.js';
 
@@ -56,9 +58,8 @@ export class SqliteEngine extends BaseEngine {
   readonly #applyBatch: (ops: CheckedOp[]) => void;
   /** Bumped by every write, so a scan knows to re-read from its position. */
   #generation = 0;
-  #timer: NodeJS.Timeout | undefined;
-  #unsynced = false;
-  #checkpoints = 0;
+  /** Under "interval": checkpoints on a timer once there are commits (see #checkpoint). */
+  readonly #checkpointer: DeferredSync;
 
   private constructor(dir: string, file: string, db: Database.Database, opts: EngineOpenOptions) {
     super(opts.readOnly);
@@ -82,10 +83,7 @@ export class SqliteEngine extends BaseEngine {
         else this.#deleteStmt.run(op.key);
       }
     });
-    if (!opts.readOnly && opts.sync === 'interval') {
-      this.#timer = setInterval(() => this.#checkpoint(), opts.syncIntervalMs);
-      this.#timer.unref();
-    }
+    this.#checkpointer = new DeferredSync(() => this.#checkpoint(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
   static open(opts: EngineOpenOptions): SqliteEngine {
@@ -131,24 +129,11 @@ export class SqliteEngine extends BaseEngine {
   }
 
   /** One LIMIT query per page, resumed after the last key it yielded; re-reads when a write happened meanwhile. */
-  protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
-    let remaining = range.limit;
-    let cursor = range;
-    for (;;) {
-      const generation = this.#generation;
-      const rows = this.#page(cursor, Math.min(PAGE, remaining));
-      for (const [key, value] of rows) {
-        if (this.#generation !== generation) break;
-        yield [key, value];
-        if (--remaining === 0) return;
-        const after = { key, inclusive: false };
-        cursor = range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
-      }
-      if (this.#generation === generation && rows.length < PAGE) return;
-    }
+  protected _scan(range: KeyRange): Iterable<Entry> {
+    return pagedScan(range, PAGE, () => this.#generation, (cursor, n) => this.#page(cursor, n));
   }
 
-  #page(range: KeyRange, limit: number): [Buffer, Buffer][] {
+  #page(range: KeyRange, limit: number): Entry[] {
     const lower = range.lower === undefined ? '' : range.lower.inclusive ? 'k >= ?' : 'k > ?';
     const upper = range.upper === undefined ? '' : range.upper.inclusive ? 'k <= ?' : 'k < ?';
     const shape = `${lower}|${upper}|${range.reverse ? 'DESC' : 'ASC'}`;
@@ -163,7 +148,7 @@ export class SqliteEngine extends BaseEngine {
     if (range.upper !== undefined) params.push(range.upper.key);
     params.push(limit);
     try {
-      return stmt.all(...params) as [Buffer, Buffer][];
+      return stmt.all(...params) as Entry[];
     } catch (err) {
       throw mapSqliteError(err, 'scanning', this.#file);
     }
@@ -195,7 +180,7 @@ export class SqliteEngine extends BaseEngine {
     this.#generation++;
     try {
       const result = body();
-      this.#unsynced = true;
+      this.#checkpointer.committed();
       return result;
     } catch (err) {
       throw mapSqliteError(err, what, this.#file);
@@ -237,28 +222,24 @@ export class SqliteEngine extends BaseEngine {
       journalMode: String(this.#db.pragma('journal_mode', { simple: true })),
       synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][pragma('synchronous')] ?? 'unknown',
       sync: this.#sync,
-      checkpoints: this.#checkpoints,
+      checkpoints: this.#checkpointer.count,
       library: `better-sqlite3 ${BETTER_SQLITE3_VERSION} (SQLite ${String(this.#db.prepare('SELECT sqlite_version()').pluck().get())})`,
       file: this.#file,
     };
   }
 
   protected _close(): void {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#checkpointer.stop();
     // The last connection to close checkpoints the WAL into the database with fsync and removes it.
     this.#db.close();
   }
 
-  /** Under "interval": a passive checkpoint fsyncs the WAL (and with it every commit so far) before copying pages back. */
+  /**
+   * Under "interval": a passive checkpoint fsyncs the WAL (and with it every commit so far) before
+   * copying pages back. If another connection keeps it busy, it throws and the next tick retries.
+   */
   #checkpoint(): void {
-    if (!this.#unsynced || !this.#db.open) return;
-    this.#unsynced = false;
-    try {
-      this.#db.pragma('wal_checkpoint(PASSIVE)');
-      this.#checkpoints++;
-    } catch {
-      this.#unsynced = true; // busy with another connection: try again at the next tick
-    }
+    this.#db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   #diskBytes(): number {

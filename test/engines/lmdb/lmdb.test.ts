@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, KvsError, openStore, type KvsEngine, type ScanOptions } from '../../../src/index.js';
 import { collect } from '../../conformance/harness.js';
-import { DIST_INDEX, holdInChild, tempDir } from '../level/child.js';
+import { DIST_INDEX, holdInChild, tempDir } from '../../support/engine-crash.js';
 
 /** lmdb-js's largest key with its default 4 KiB pages. */
 const T = 1978;

@@ -1,50 +1,18 @@
-/** RocksDB engine edges: error mapping (lock, corruption, missing data), read-only beside a writer, write ordering. */
-import * as fs from 'node:fs';
+/** RocksDB engine edges: the LevelDB-family edges, read-only beside a writer, the delete probe's ordering. */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ErrorCodes, KvsError, openStore } from '../../../src/index.js';
-import { holdInChild, tempDir } from '../level/child.js';
+import { ErrorCodes, openStore } from '../../../src/index.js';
+import { newStore } from '../../support/engine-crash.js';
+import { describeLevelDbFamilyEdges, holdLocked } from '../level/leveldb-family.js';
 
-async function newStore(sync: 'always' | 'interval' | 'never' = 'never', extra: { syncIntervalMs?: number } = {}) {
-  const dir = tempDir('kvs-rocksdb-');
-  const db = await openStore({ engine: 'rocksdb', dir, sync, ...extra });
-  return { dir, db };
-}
+describeLevelDbFamilyEdges('rocksdb', 'rocksdb');
 
-/** A child holding the store's RocksDB folder open for writing through the raw binding. */
-function holdRocks(dir: string) {
-  return holdInChild(`
-    const { createRequire } = await import('node:module');
-    const rocksdb = createRequire(process.cwd() + '/')('rocksdb');
-    const db = rocksdb(${JSON.stringify(path.join(dir, 'rocksdb'))});
-    await new Promise((res, rej) => db.open({}, (e) => (e ? rej(e) : res())));
-    await new Promise((res, rej) => db.put('from-child', 'yes', (e) => (e ? rej(e) : res())));
-    console.log('ready');
-    setInterval(() => {}, 1000);`);
-}
-
-describe('rocksdb: errors', () => {
-  it('a store held by another process is LOCKED for writers, names the LOCK file and keeps the cause', async () => {
-    const { dir, db } = await newStore();
-    await db.close();
-    const held = await holdRocks(dir);
-    try {
-      const err = await openStore({ dir }).then(() => undefined, (e: unknown) => e);
-      expect(err).toBeInstanceOf(KvsError);
-      expect(err).toMatchObject({ code: ErrorCodes.LOCKED, details: { sameProcess: false } });
-      expect((err as KvsError).message).toContain('in use by another process');
-      expect((err as KvsError).message).toContain(path.join(dir, 'rocksdb', 'LOCK'));
-      expect((err as KvsError).cause).toBeDefined();
-    } finally {
-      await held.stop();
-    }
-  }, 20_000);
-
+describe('rocksdb: read-only beside a writer', () => {
   it('a read-only open works while another process holds the store, and sees its writes so far', async () => {
-    const { dir, db } = await newStore();
+    const { dir, db } = await newStore('rocksdb');
     await db.set('mine', '1');
     await db.close();
-    const held = await holdRocks(dir);
+    const held = await holdLocked('rocksdb', path.join(dir, 'rocksdb'));
     try {
       const ro = await openStore({ dir, readOnly: true });
       expect((await ro.get('mine'))?.toString()).toBe('1');
@@ -55,40 +23,11 @@ describe('rocksdb: errors', () => {
       await held.stop();
     }
   }, 20_000);
-
-  it('opening the same store twice in one process is LOCKED (same process)', async () => {
-    const { dir, db } = await newStore();
-    try {
-      const err = await openStore({ dir }).then(() => undefined, (e: unknown) => e);
-      expect(err).toMatchObject({ code: ErrorCodes.LOCKED, details: { sameProcess: true } });
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('a garbled CURRENT file is CORRUPTION naming the file', async () => {
-    const { dir, db } = await newStore();
-    await db.set('k', 'v');
-    await db.close();
-    const current = path.join(dir, 'rocksdb', 'CURRENT');
-    fs.writeFileSync(current, 'garbage-without-newline');
-    const err = await openStore({ dir }).then(() => undefined, (e: unknown) => e);
-    expect(err).toMatchObject({ code: ErrorCodes.CORRUPTION });
-    expect((err as KvsError).message).toContain(current);
-  });
-
-  it('a read-only open of a store whose rocksdb folder is gone is STORE_NOT_FOUND, and creates nothing', async () => {
-    const { dir, db } = await newStore();
-    await db.close();
-    fs.rmSync(path.join(dir, 'rocksdb'), { recursive: true });
-    await expect(openStore({ dir, readOnly: true })).rejects.toMatchObject({ code: ErrorCodes.STORE_NOT_FOUND });
-    expect(fs.existsSync(path.join(dir, 'rocksdb'))).toBe(false);
-  });
 });
 
-describe('rocksdb: ordering and batching', () => {
+describe('rocksdb: ordering', () => {
   it('a delete then a set of the same key, unawaited: the delete saw the key and the set wins', async () => {
-    const { db } = await newStore();
+    const { db } = await newStore('rocksdb');
     try {
       await db.set('k', 'old');
       const deleted = db.delete('k');
@@ -105,24 +44,13 @@ describe('rocksdb: ordering and batching', () => {
     }
   });
 
-  it('concurrent writes share native batches (group commit)', async () => {
-    const { db } = await newStore('always');
+  it('unawaited deletes and sets of one key: each delete reports whether the key existed just before it', async () => {
+    const { db } = await newStore('rocksdb');
     try {
-      await Promise.all(Array.from({ length: 200 }, (_, i) => db.set(`k${i}`, `v${i}`)));
-      const stats = await db.stats();
-      expect(stats.keys).toBe(200);
-      expect(stats.nativeBatches as number).toBeLessThan(200);
-    } finally {
-      await db.close();
-    }
-  });
-
-  it('the interval policy fsyncs the WAL on its timer once there are writes', async () => {
-    const { db } = await newStore('interval', { syncIntervalMs: 20 });
-    try {
-      await db.set('k', 'v');
-      await expect.poll(async () => (await db.stats()).intervalSyncs as number, { timeout: 5000 }).toBeGreaterThan(0);
-      expect(await db.count()).toBe(1); // the sync write of the empty key is not a key
+      await db.set('a', '1');
+      const results = [db.delete('a'), db.delete('a'), db.set('a', '2'), db.delete('a')];
+      expect(await Promise.all(results)).toEqual([true, false, undefined, true]);
+      expect(await db.get('a')).toBeUndefined();
     } finally {
       await db.close();
     }

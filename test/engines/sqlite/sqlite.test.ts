@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, KvsError, openStore } from '../../../src/index.js';
-import { holdInChild, tempDir } from '../level/child.js';
+import { holdInChild, tempDir } from '../../support/engine-crash.js';
 
 async function newStore(sync: 'always' | 'interval' | 'never' = 'never', extra: { syncIntervalMs?: number; options?: Record<string, unknown> } = {}) {
   const dir = tempDir('kvs-sqlite-');

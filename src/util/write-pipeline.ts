@@ -1,23 +1,30 @@
 /**
- * The write pipeline of the RocksDB adapter. The rocksdb binding runs every operation on the
- * libuv thread pool, so two writes issued back to back may reach RocksDB in either order, and a
- * get issued after an unawaited put may not see it. The pipeline restores the contract:
+ * An ordered write pipeline for libraries whose writes run on the libuv thread pool (classic-level,
+ * rocksdb): two writes issued back to back may reach such a library in either order, and a read
+ * issued after an unawaited write may miss it. The pipeline restores the engine contract:
  * - at most one native batch is in flight; writes issued meanwhile queue, in issue order, and go
  *   together in the next native batch (group commit: one log write and, under sync=always, one
  *   fsync for all of them);
  * - an overlay holds every write not yet committed, so reads consult it first and see every
  *   write issued before them.
- * Concurrency: one JS thread; the only asynchronous step is the native batch.
- * (level/ holds a twin of this file: engines never import each other. This one adds `probe`:
- * a delete learns whether its key existed from a read made just before its batch is written.)
+ * Concurrency: one JS thread; the only asynchronous step is the caller's `write` function.
  */
 
 /** A queued write: `value` undefined means delete. */
 export interface PendingWrite {
   key: Buffer;
   value: Buffer | undefined;
-  /** Called by the write function, before the batch is applied, with whether the key existed then. */
-  probe?: (existed: boolean) => void;
+}
+
+/** One checked operation of a batch, as BaseEngine hands it to `_batch` (the same shape as CheckedOp). */
+export type WriteOp = { type: 'set'; key: Buffer; value: Buffer } | { type: 'delete'; key: Buffer };
+
+/**
+ * Writes to hand to `submit`: copies of `ops`' keys and values, since the pipeline keeps them until
+ * their batch is written and the caller may reuse its buffers as soon as the call returns.
+ */
+export function copyWrites(ops: readonly WriteOp[]): PendingWrite[] {
+  return ops.map((op) => ({ key: Buffer.from(op.key), value: op.type === 'set' ? Buffer.from(op.value) : undefined }));
 }
 
 interface Waiter {
@@ -25,18 +32,26 @@ interface Waiter {
   reject: (err: unknown) => void;
 }
 
-export class WritePipeline {
-  readonly #write: (ops: PendingWrite[]) => Promise<void>;
+/**
+ * The pipeline. `W` is the write type: an engine may carry extra fields with each write (rocksdb
+ * attaches a `probe` callback to a delete) and read them back in its `write` function, which
+ * receives the very objects passed to `submit`.
+ */
+export class WritePipeline<W extends PendingWrite = PendingWrite> {
+  readonly #write: (ops: W[]) => Promise<void>;
   /** latin1(key) -> the latest uncommitted write of that key and its sequence number. */
   readonly #overlay = new Map<string, { seq: number; value: Buffer | undefined }>();
-  #queue: PendingWrite[] = [];
+  #queue: W[] = [];
   #waiters: Waiter[] = [];
   #inflight: Promise<void> | undefined;
   #seq = 0;
   #batches = 0;
 
-  /** `write` applies `ops` in order as one native atomic batch. */
-  constructor(write: (ops: PendingWrite[]) => Promise<void>) {
+  /**
+   * `write` applies `ops` in order as one native atomic batch; it is never called again before the
+   * promise it returned has settled. A rejection fails exactly the `submit` calls of that batch.
+   */
+  constructor(write: (ops: W[]) => Promise<void>) {
     this.#write = write;
   }
 
@@ -67,9 +82,9 @@ export class WritePipeline {
   /**
    * Queues `ops` to be applied in order and atomically (they travel in one native batch).
    * Resolves once that batch is written. Keys and values are kept until then, so callers
-   * must pass buffers they do not mutate (copies).
+   * must pass buffers they do not mutate (copies: see copyWrites).
    */
-  submit(ops: PendingWrite[]): Promise<void> {
+  submit(ops: W[]): Promise<void> {
     for (const op of ops) {
       this.#overlay.set(op.key.toString('latin1'), { seq: ++this.#seq, value: op.value });
       this.#queue.push(op);
