@@ -3,7 +3,8 @@
  * (LevelDB 1.2x in C++) in the same run, same keys and values, same machine. Both write without
  * fsync per write (kvs sync "never", classic-level's default sync: false) and use their default
  * tuning (4 MiB write buffer, 4 KiB blocks, 10 bloom bits per key; LevelDB compresses with Snappy,
- * kvs does not, so values are random bytes that neither can compress).
+ * kvs does not, so values are random bytes that neither can compress). For kvs it also reports the
+ * write-stall counters of each fill: how often writes waited for a flush or compaction.
  *   npm run build && node bench/lsm-figures.mjs [keys] [valueBytes]
  */
 import * as fs from 'node:fs';
@@ -50,6 +51,11 @@ const engines = {
       return n;
     },
     writeAmp: async (db) => (await db.stats()).writeAmplification,
+    /** Writes that waited for a flush or for compaction (the write-stall rule), and flushes run, during the fill. */
+    stalls: async (db) => {
+      const s = await db.stats();
+      return `${s.writeStallsSinceOpen} stalls, ${s.writeSlowdownsSinceOpen} slowdowns, ${s.flushesSinceOpen} flushes, ${s.compactionsSinceOpen} compactions`;
+    },
     close: (db) => db.close(),
   },
   'classic-level': {
@@ -95,6 +101,7 @@ try {
     for (let i = 0; i < N; i++) await e.put(db, key(order[i]), value(order[i]));
     report(name, `random fill, single writes`, rate(N, performance.now() - t), 'writes/s');
     report(name, 'write amplification of the fill', await e.writeAmp(db), 'x user bytes');
+    if (e.stalls) report(name, 'write stalls during the fill', await e.stalls(db), '');
     await e.close(db);
     report(name, 'on-disk size after the fill', Math.round((dirSize(dir) / 1048576) * 10) / 10, `MiB (user data ${Math.round((userBytes / 1048576) * 10) / 10} MiB)`);
 
@@ -104,6 +111,7 @@ try {
     t = performance.now();
     for (let i = 0; i < N; i += BATCH) await e.batch(bdb, order.slice(i, i + BATCH).map((k) => [key(k), value(k)]));
     report(name, `random fill, batches of ${BATCH}`, rate(N, performance.now() - t), 'writes/s');
+    if (e.stalls) report(name, 'write stalls during the batched fill', await e.stalls(bdb), '');
     await e.close(bdb);
 
     // Reopen: open until the first get returns, median of 5.
@@ -135,7 +143,7 @@ try {
   }
   console.log(`\n${N} keys of ${key(0).length} B, values of ${VALUE_BYTES} B, Node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'})`);
   console.log('| figure | kvs lsm | classic-level | unit |\n|---|---:|---:|---|');
-  for (const [name, r] of Object.entries(results)) console.log(`| ${name} | ${r['kvs lsm']} | ${r['classic-level']} | ${r.unit} |`);
+  for (const [name, r] of Object.entries(results)) console.log(`| ${name} | ${r['kvs lsm'] ?? '-'} | ${r['classic-level'] ?? '-'} | ${r.unit} |`);
 } finally {
   fs.rmSync(root, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 /**
  * LEB128-style unsigned varints as LevelDB writes them: 7 bits per byte, low groups first, the
- * high bit set on every byte but the last. Pure functions; imports no engine.
+ * high bit set on every byte but the last. Pure functions, plus VarintWriter for small records;
+ * imports no engine.
  *
  *   varint32 := 1..5 bytes, value < 2^32
  *   varint64 := 1..8 bytes here, value <= Number.MAX_SAFE_INTEGER (2^53 - 1)
@@ -82,4 +83,43 @@ export function getVarint64(buf: Uint8Array, at: number, end: number = buf.lengt
     if (b < 0x80) return { value, next: at + i + 1 };
   }
   return undefined;
+}
+
+/**
+ * A growable buffer for encoders of small records made of varints and length-prefixed byte
+ * strings (the LSM manifest's version edits):
+ *
+ *   bytes := length:varint byte{length}
+ */
+export class VarintWriter {
+  #buf = Buffer.allocUnsafe(64);
+  #len = 0;
+
+  #reserve(n: number): void {
+    if (this.#len + n <= this.#buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.#buf.length * 2, this.#len + n));
+    this.#buf.copy(next, 0, 0, this.#len);
+    this.#buf = next;
+  }
+
+  /** Appends `value` as a varint64. REQUIRES: a safe non-negative integer. */
+  varint(value: number): this {
+    this.#reserve(MAX_VARINT64_BYTES);
+    this.#len = putVarint(this.#buf, this.#len, value);
+    return this;
+  }
+
+  /** Appends `b` as a length-prefixed byte string. */
+  bytes(b: Uint8Array): this {
+    this.varint(b.length);
+    this.#reserve(b.length);
+    this.#buf.set(b, this.#len);
+    this.#len += b.length;
+    return this;
+  }
+
+  /** The bytes written so far: a view, valid until the next append. */
+  finish(): Buffer {
+    return this.#buf.subarray(0, this.#len);
+  }
 }

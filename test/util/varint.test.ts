@@ -1,6 +1,6 @@
 /** Varint encoding: round trips at width boundaries, and malformed input rejected rather than misread. */
 import { describe, it, expect } from 'vitest';
-import { encodeVarint, getVarint32, getVarint64, putVarint, varintLength } from '../../src/util/varint.js';
+import { encodeVarint, getVarint32, getVarint64, putVarint, VarintWriter, varintLength } from '../../src/util/varint.js';
 
 describe('varint', () => {
   it('round trips values at every 7-bit width boundary, with the expected encoded length', () => {
@@ -43,5 +43,21 @@ describe('varint', () => {
     expect(() => putVarint(Buffer.alloc(10), 0, -1)).toThrow(RangeError);
     expect(() => putVarint(Buffer.alloc(10), 0, 1.5)).toThrow(RangeError);
     expect(() => putVarint(Buffer.alloc(10), 0, 2 ** 53)).toThrow(RangeError);
+  });
+
+  it('VarintWriter grows past its first 64 bytes and writes varints and length-prefixed bytes back to back', () => {
+    const long = Buffer.alloc(200, 0x61);
+    const out = new VarintWriter().varint(300).bytes(Buffer.from('ab')).varint(Number.MAX_SAFE_INTEGER).bytes(long).finish();
+    expect(out.length).toBe(2 + (1 + 2) + 8 + (2 + 200));
+    let v = getVarint64(out, 0)!;
+    expect(v.value).toBe(300);
+    v = getVarint64(out, v.next)!;
+    expect(v.value).toBe(2);
+    expect(out.subarray(v.next, v.next + 2).toString()).toBe('ab');
+    v = getVarint64(out, v.next + 2)!;
+    expect(v.value).toBe(Number.MAX_SAFE_INTEGER);
+    v = getVarint64(out, v.next)!;
+    expect(v.value).toBe(200);
+    expect(out.subarray(v.next).equals(long)).toBe(true);
   });
 });

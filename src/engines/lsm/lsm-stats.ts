@@ -4,15 +4,12 @@
  * flushes and compactions, and write amplification.
  */
 import * as path from 'node:path';
-import type { EngineStats, StatValue, SyncPolicy } from '../../engine/types.js';
+import type { EngineStats, StatValue } from '../../engine/types.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { levelBudget, levelScores } from './compaction/compaction-policy.js';
 import { tableFileName } from './file-names.js';
-import type { Memtable } from './memtable/memtable.js';
-import type { LsmOptions } from './options.js';
 import type { TornTail } from './recovery.js';
-import type { TableCache } from './table-cache.js';
-import type { VersionSet } from './version/version-set.js';
+import type { StoreState } from './store-state.js';
 
 /** Counters the engine keeps since open. */
 export interface EngineCounters {
@@ -31,20 +28,21 @@ export interface EngineCounters {
   lastBackgroundError: string | null;
 }
 
-export interface StatsInput {
-  engine: string;
-  keys: number;
-  dir: string;
-  options: LsmOptions;
-  sync: SyncPolicy;
-  vs: VersionSet;
-  mem: Memtable;
-  imm: Memtable | undefined;
-  walFile: string | undefined;
-  tables: TableCache;
-  counters: EngineCounters;
-  fsyncs: number;
-  tornTails: TornTail[];
+export function newCounters(): EngineCounters {
+  return {
+    userBytesWritten: 0,
+    walBytesWritten: 0,
+    flushBytesWritten: 0,
+    compactionBytesRead: 0,
+    compactionBytesWritten: 0,
+    flushes: 0,
+    compactions: 0,
+    trivialMoves: 0,
+    writeSlowdowns: 0,
+    writeStalls: 0,
+    openMs: 0,
+    lastBackgroundError: null,
+  };
 }
 
 /** A key for people: printable ASCII as is, anything else as hex. */
@@ -55,7 +53,8 @@ export function displayKey(key: Buffer): string {
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-export function buildStats(s: StatsInput): EngineStats {
+/** The stats of store `s`, which holds `keys` keys; `tornTails` are the WAL and manifest tails cut at open. */
+export function buildStats(s: StoreState, engine: string, keys: number, tornTails: TornTail[]): EngineStats {
   const { counters: c, options: o, vs } = s;
   const version = vs.current;
   const scores = levelScores(version, o);
@@ -72,8 +71,8 @@ export function buildStats(s: StatsInput): EngineStats {
   const cache = s.tables.blockCache;
   const read = s.tables.counters;
   return {
-    engine: s.engine,
-    keys: s.keys,
+    engine,
+    keys,
     diskBytes: directorySizeSync(s.dir),
     syncPolicy: s.sync,
     lastSequence: vs.lastSequence,
@@ -81,7 +80,7 @@ export function buildStats(s: StatsInput): EngineStats {
     memtableEntries: s.mem.entryCount,
     immutableMemtableBytes: s.imm?.approximateBytes ?? 0,
     memtableSize: o.memtableSize,
-    walFile: s.walFile === undefined ? null : path.basename(s.walFile),
+    walFile: s.wal === undefined ? null : path.basename(s.wal.path),
     manifestFile: vs.manifestFile === undefined ? null : path.basename(vs.manifestFile),
     levels,
     tables,
@@ -105,13 +104,13 @@ export function buildStats(s: StatsInput): EngineStats {
     trivialMovesSinceOpen: c.trivialMoves,
     writeSlowdownsSinceOpen: c.writeSlowdowns,
     writeStallsSinceOpen: c.writeStalls,
-    fsyncsSinceOpen: s.fsyncs,
+    fsyncsSinceOpen: s.groupSync.count,
     compactionPolicy: o.autoCompact
       ? `L0 at ${o.l0CompactionTrigger} files; L1 over ${o.level1MaxBytes} bytes, x${o.levelSizeRatio} per level; highest score first`
       : 'off (compact only)',
     writeStallRule: `1 ms delay per write from ${o.l0SlowdownTrigger} L0 files; a memtable switch waits at ${o.l0StopTrigger} L0 files or while the previous memtable is flushing`,
     openMs: round2(c.openMs),
     lastBackgroundError: c.lastBackgroundError,
-    tornTailsCut: s.tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes, reason: t.reason })),
+    tornTailsCut: tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes, reason: t.reason })),
   };
 }

@@ -1,11 +1,13 @@
 /**
  * Deleting files nothing needs any more: tables no live version lists (and no flush or
  * compaction is writing), WALs below the manifest's log number, manifests other than the live
- * one, temporary files. Called only after the manifest edit that made them obsolete is durable.
+ * one, temporary files. Called only after the manifest edit that made them obsolete is durable:
+ * after every manifest change and whenever a version dies. Synchronous.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseFileName } from './file-names.js';
+import type { StoreState } from './store-state.js';
 
 export interface LiveFiles {
   tables: Set<number>;
@@ -38,4 +40,13 @@ export function deleteObsoleteFiles(dir: string, live: LiveFiles, onTableDeleted
       // left for the next cleanup
     }
   }
+}
+
+/** Deletes the obsolete files of the open store `s`; does nothing when it is read-only or closed. */
+export function deleteObsoleteFilesOf(s: StoreState): void {
+  const manifestNumber = s.vs.manifestNumber;
+  // Closed: a scan left open may drop its version later, when another process may own the directory.
+  if (s.readOnly || manifestNumber === undefined || s.released) return;
+  const live = { tables: s.vs.liveTables(), pendingOutputs: s.pendingOutputs, logNumber: s.vs.logNumber, manifestNumber };
+  deleteObsoleteFiles(s.dir, live, (n) => s.tables.evict(n));
 }

@@ -2,7 +2,8 @@
  * The read path over one state of the store: point reads search memtable, immutable memtable,
  * level-0 tables newest first, then one table per deeper level, skipping tables whose key range
  * (or bloom filter, inside TableReader.get) excludes the key; scans merge all of those sources
- * under a DB iterator. Synchronous; the caller pins what an iterator reads.
+ * under a DB iterator. Synchronous; a scan reads through a view (openView) that pins the version
+ * and the sequence number it reads, so compaction neither deletes its tables nor drops what it sees.
  */
 import { compareBytes } from '../../util/bytes.js';
 import { DbIterator, type DbIteratorRange } from './db-iterator.js';
@@ -11,6 +12,7 @@ import type { InternalIterator } from './iterator.js';
 import { ConcatIterator } from './iterators/concat-iterator.js';
 import { MergingIterator } from './iterators/merge-iterator.js';
 import type { Memtable } from './memtable/memtable.js';
+import type { StoreState } from './store-state.js';
 import type { TableCache } from './table-cache.js';
 import type { Version } from './version/version.js';
 
@@ -62,4 +64,41 @@ export function dbIterator(s: ReadState, range: DbIteratorRange, seq: number): D
     throw err;
   }
   return new DbIterator(new MergingIterator(children), seq, range);
+}
+
+/** A scan's pinned read state: an iterator over a referenced version, a sequence number and the memtables of that moment. */
+export interface ReadView {
+  it: DbIterator;
+  seq: number;
+  /** Closes the iterator and unpins; idempotent. */
+  release(): void;
+}
+
+/** A view of the current state of `s` within `range`, pinned until release(). */
+export function openView(s: StoreState, range: DbIteratorRange): ReadView {
+  const version = s.vs.current;
+  const seq = s.vs.lastSequence;
+  version.ref();
+  const unpin = s.snapshots.pin(seq);
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    unpin();
+    version.unref();
+  };
+  try {
+    const it = dbIterator({ mem: s.mem, imm: s.imm, version, tables: s.tables }, range, seq);
+    return {
+      it,
+      seq,
+      release: () => {
+        it.close();
+        release();
+      },
+    };
+  } catch (err) {
+    release();
+    throw err;
+  }
 }

@@ -1,76 +1,25 @@
 /**
- * Slow: a child process writes through the built library (dist/, built by `npm test`'s
- * pretest or `npx tsc -p tsconfig.build.json`) and is killed with SIGKILL mid-stream; the
- * parent reopens the store and checks every acknowledged write is there.
+ * Slow: a child process writes through the built library with sync 'always'
+ * (test/support/crash-writer.ts) and is killed with SIGKILL mid-stream; the parent reopens the
+ * store and checks every acknowledged write is there.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { parseFileName } from '../../../src/engines/bitcask/file-names.js';
+import { crashValue, distIsBuilt, runAndKill as runWriter, type CrashWriter } from '../../support/crash-writer.js';
 import { contents, dataFiles, open, tempDir } from './store-dir.js';
 
-const DIST = new URL('../../../dist/index.js', import.meta.url);
+const value = (i: number): string => crashValue(i, 100);
 
-/** The child: opens the store with sync 'always' and writes forever, printing `i` after write i resolves. */
-const CHILD = `
-import * as fs from 'node:fs';
-import { openStore } from ${JSON.stringify(DIST.href)};
-const [dir, mode] = process.argv.slice(2);
-const options = mode === 'overwrite' ? { maxFileSize: 4096, mergeMinDeadBytes: 0 } : {};
-const db = await openStore({ engine: 'bitcask', dir, sync: 'always', options });
-const value = (i) => ('value-' + i + '-').padEnd(100, 'x');
-for (let i = 0; ; i++) {
-  if (mode === 'set') await db.set('key-' + i, value(i));
-  else if (mode === 'overwrite') await db.set('key-' + (i % 37), value(i));
-  else await db.batch([0, 1, 2, 3, 4].map((j) => ({ type: 'set', key: 'batch-' + i + '-' + j, value: value(i) })));
-  fs.writeSync(1, i + '\\n'); // synchronous: the parent never sees an ack before the write resolved
-}
-`;
-
-const value = (i: number): string => `value-${i}-`.padEnd(100, 'x');
-
-/**
- * Runs the child in `mode` until it has acknowledged `acks` writes, kills it with SIGKILL,
- * and returns the highest acknowledged index.
- */
-async function runAndKill(dir: string, mode: 'set' | 'overwrite' | 'batch', acks: number): Promise<number> {
-  const script = path.join(tempDir('child'), 'writer.mjs');
-  fs.writeFileSync(script, CHILD);
-  const child = spawn(process.execPath, [script, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  let lastAck = -1;
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const exited = once(child, 'exit');
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const lines = out.split('\n');
-      out = lines.pop()!; // a partial line is not an acknowledgement
-      for (const line of lines) {
-        if (Number(line) !== lastAck + 1) reject(new Error(`acknowledgement ${line} out of order after ${lastAck}`));
-        lastAck = Number(line);
-      }
-      if (lastAck + 1 >= acks) {
-        child.kill('SIGKILL');
-        resolve();
-      }
-    });
-    child.on('exit', (code, signal) => {
-      if (signal !== 'SIGKILL') reject(new Error(`writer exited early (code ${code}, signal ${signal}): ${err}`));
-    });
-  });
-  const [, signal] = (await exited) as [number | null, NodeJS.Signals | null];
-  expect(signal).toBe('SIGKILL');
-  return lastAck;
+/** Runs the writer in `workload` until it has acknowledged `acks` writes, kills it with SIGKILL, and returns the highest acknowledged index. */
+function runAndKill(dir: string, workload: 'set' | 'overwrite' | 'batch', acks: number): Promise<number> {
+  const options = workload === 'overwrite' ? { maxFileSize: 4096, mergeMinDeadBytes: 0 } : {};
+  const writer: CrashWriter = { engine: 'bitcask', options, workload, valueChars: 100, keys: 37, batchSize: 5 };
+  return runWriter(dir, writer, acks);
 }
 
 describe('crash (kill -9)', () => {
   it('dist is built (run `npx tsc -p tsconfig.build.json` or `npm test`)', () => {
-    expect(fs.existsSync(fileURLToPath(DIST)), fileURLToPath(DIST)).toBe(true);
+    expect(distIsBuilt()).toBe(true);
   });
 
   it('writes acknowledged under sync=always survive kill -9', async () => {

@@ -1,23 +1,17 @@
 /** Helpers for Bitcask tests that build and inspect data directories on disk. */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll } from 'vitest';
 import { openStore, type KvsEngine, type OpenOptions } from '../../../src/index.js';
 import { parseFileName } from '../../../src/engines/bitcask/file-names.js';
 import { FLAG_TOMBSTONE } from '../../../src/engines/bitcask/record-format.js';
 import { scanRecords } from '../../../src/engines/bitcask/record-scanner.js';
+import { contents, copyStoreFiles, tempStoreDir } from '../../support/temp-store-dir.js';
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
+export { contents, flipByte } from '../../support/temp-store-dir.js';
 
 /** A fresh temporary directory, removed after the test file. */
 export function tempDir(label: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kvs-bitcask-${label}-`));
-  roots.push(dir);
-  return dir;
+  return tempStoreDir(`bitcask-${label}`);
 }
 
 /** Opens a bitcask store at `dir` (sync 'never' unless told otherwise). */
@@ -25,21 +19,9 @@ export function open(dir: string, options: Record<string, unknown> = {}, extra: 
   return openStore({ engine: 'bitcask', dir, sync: 'never', options, ...extra });
 }
 
-/** Copies the regular files of `from` into a new temporary directory (LOCK excluded) and returns it. */
+/** Copies the store at `from` (LOCK excluded) into a new temporary directory and returns it. */
 export function copyStore(from: string, label = 'copy'): string {
-  const to = tempDir(label);
-  for (const name of fs.readdirSync(from)) {
-    if (name === 'LOCK') continue;
-    fs.copyFileSync(path.join(from, name), path.join(to, name));
-  }
-  return to;
-}
-
-/** Every entry of the store as a key -> value (latin1) map, in scan order. */
-export async function contents(db: KvsEngine): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for await (const [k, v] of db.scan()) out.set(k.toString('latin1'), v.toString('latin1'));
-  return out;
+  return copyStoreFiles(from, tempDir(label));
 }
 
 /** Opens `dir`, reads everything, closes. */
@@ -71,19 +53,6 @@ export function dataFiles(dir: string): string[] {
 
 export function fileSize(file: string): number {
   return fs.statSync(file).size;
-}
-
-/** Flips every bit of the byte at `offset` of `file`. */
-export function flipByte(file: string, offset: number): void {
-  const fd = fs.openSync(file, 'r+');
-  try {
-    const b = Buffer.alloc(1);
-    fs.readSync(fd, b, 0, 1, offset);
-    b[0] = b[0]! ^ 0xff;
-    fs.writeSync(fd, b, 0, 1, offset);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export function directoryBytes(dir: string): number {

@@ -1,29 +1,12 @@
-/** Byte grammars of the WAL batch and the version edit: encoded lengths, round trips, malformed input. */
+/** Byte grammars of the WAL batch and the version edit: encoded lengths, round trips, malformed input (varints: test/util/varint.test.ts). */
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes } from '../../../src/index.js';
 import { EntryKind } from '../../../src/engines/lsm/entry.js';
 import { decodeVersionEdit, emptyEdit, encodeVersionEdit, Tag } from '../../../src/engines/lsm/manifest/version-edit.js';
 import { HEADER_SIZE } from '../../../src/engines/lsm/wal/wal-format.js';
 import { BATCH_HEADER_SIZE, decodeBatch, encodeBatch } from '../../../src/engines/lsm/wal/write-batch.js';
-import { getVarint, putVarint, varintLength } from '../../../src/engines/lsm/coding.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
-
-describe('varint', () => {
-  it('round-trips values up to 2^53 - 1 with the expected widths', () => {
-    for (const n of [0, 1, 127, 128, 16383, 16384, 2 ** 32, 2 ** 48 - 1, Number.MAX_SAFE_INTEGER]) {
-      const buf = Buffer.alloc(8);
-      const end = putVarint(buf, 0, n);
-      expect(end).toBe(varintLength(n));
-      expect(getVarint(buf, 0, end)).toEqual({ value: n, next: end });
-    }
-    expect(varintLength(127)).toBe(1);
-    expect(varintLength(128)).toBe(2);
-  });
-  it('a varint cut off by the end of the input is undefined', () => {
-    expect(getVarint(Buffer.from([0x80, 0x80]), 0, 2)).toBeUndefined();
-  });
-});
 
 describe('write batch', () => {
   const ops = [
@@ -65,6 +48,14 @@ describe('write batch', () => {
     );
     expect(applied).toEqual([]);
   });
+
+  it('a key length varint longer than 8 bytes is CORRUPTION and applies nothing', () => {
+    const payload = Buffer.from(encodeBatch(1, [{ kind: EntryKind.VALUE, key: b('k'), value: b('v') }]).subarray(HEADER_SIZE));
+    const overlong = Buffer.concat([payload.subarray(0, BATCH_HEADER_SIZE + 1), Buffer.from([0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), payload.subarray(BATCH_HEADER_SIZE + 2)]);
+    const applied: number[] = [];
+    expect(() => decodeBatch(overlong, '000009.log', 0, (seq) => applied.push(seq))).toThrow(expect.objectContaining({ code: ErrorCodes.CORRUPTION, message: expect.stringContaining('op 0 key length') }));
+    expect(applied).toEqual([]);
+  });
 });
 
 describe('version edit', () => {
@@ -91,6 +82,13 @@ describe('version edit', () => {
   it('an unknown tag is CORRUPTION naming the manifest and the offset', () => {
     expect(() => decodeVersionEdit(Buffer.from([99, 1]), 'MANIFEST-000007', 1234)).toThrow(
       expect.objectContaining({ code: ErrorCodes.CORRUPTION, message: expect.stringContaining('MANIFEST-000007'), details: expect.objectContaining({ offset: 1234 }) }),
+    );
+  });
+
+  it('a number past 2^53 - 1 (an 8-byte varint over 53 bits) is CORRUPTION, not a rounded value', () => {
+    const tooBig = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x1f]; // 2^56 - 1
+    expect(() => decodeVersionEdit(Buffer.from([Tag.LAST_SEQUENCE, ...tooBig]), 'MANIFEST-000003', 0)).toThrow(
+      expect.objectContaining({ code: ErrorCodes.CORRUPTION, message: expect.stringContaining('last sequence') }),
     );
   });
 

@@ -15,7 +15,7 @@
  *   bytes    := length:varint byte{length}
  */
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
-import { ByteWriter, getVarint } from '../coding.js';
+import { getVarint64, VarintWriter } from '../../../util/varint.js';
 
 export const Tag = { LOG_NUMBER: 2, NEXT_FILE: 3, LAST_SEQUENCE: 4, COMPACT_POINTER: 5, DELETED_FILE: 6, NEW_FILE: 7 } as const;
 
@@ -42,7 +42,7 @@ export function emptyEdit(): VersionEdit {
 }
 
 export function encodeVersionEdit(edit: VersionEdit): Buffer {
-  const w = new ByteWriter();
+  const w = new VarintWriter();
   if (edit.logNumber !== undefined) w.varint(Tag.LOG_NUMBER).varint(edit.logNumber);
   if (edit.nextFileNumber !== undefined) w.varint(Tag.NEXT_FILE).varint(edit.nextFileNumber);
   if (edit.lastSequence !== undefined) w.varint(Tag.LAST_SEQUENCE).varint(edit.lastSequence);
@@ -62,7 +62,7 @@ export function decodeVersionEdit(buf: Buffer, file: string, offset: number): Ve
       details: { file, offset, at },
     });
   const num = (what: string): number => {
-    const v = getVarint(buf, at, buf.length);
+    const v = getVarint64(buf, at, buf.length);
     if (v === undefined) throw bad(`bad ${what}`);
     at = v.next;
     return v.value;

@@ -1,5 +1,5 @@
 /**
- * Byte grammar of an LSM table file (docs/formats/lsm-sstable.md). Constants and pure
+ * Byte grammar of an LSM table file (docs/formats/lsm.md, "SSTable"). Constants and pure
  * encode/decode helpers only; shared by the builder, the reader and the block code.
  *
  *   table        := dataBlock* filterBlock? indexBlock footer

@@ -9,7 +9,7 @@
  *   seq    := 1 .. MAX_SEQ (48 bits; the two high bytes are zero)
  */
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
-import { getVarint, putVarint, varintLength } from '../coding.js';
+import { getVarint64, putVarint, varintLength } from '../../../util/varint.js';
 import { EntryKind, MAX_SEQ } from '../entry.js';
 import { HEADER_SIZE } from './wal-format.js';
 
@@ -77,12 +77,12 @@ export function decodeBatch(payload: Buffer, file: string, offset: number, apply
   for (let i = 0; i < count; i++) {
     const kind = payload[at++];
     if (kind !== EntryKind.VALUE && kind !== EntryKind.DELETION) throw bad(`op ${i} has kind ${String(kind)}`);
-    const k = getVarint(payload, at, payload.length);
+    const k = getVarint64(payload, at, payload.length);
     if (k === undefined || k.next + k.value > payload.length) throw bad(`op ${i} key length`);
     let vStart = k.next + k.value;
     let vEnd = vStart;
     if (kind === EntryKind.VALUE) {
-      const v = getVarint(payload, vStart, payload.length);
+      const v = getVarint64(payload, vStart, payload.length);
       if (v === undefined || v.next + v.value > payload.length) throw bad(`op ${i} value length`);
       vStart = v.next;
       vEnd = v.next + v.value;
