@@ -6,7 +6,8 @@
 import type { Interfaces } from '@oclif/core';
 import * as path from 'node:path';
 import type { DataStore } from '../client/data-store.js';
-import { ErrorCodes, isKvsError, KvsError, openStore, type KvsEngine, type OpenOptions, type SyncPolicy } from '../index.js';
+import { ErrorCodes, isKvsError, KvsError, loadEngine, openStore, type KvsEngine, type OpenOptions, type SyncPolicy } from '../index.js';
+import { describeServer } from '../server/server-file.js';
 import { BaseCommand } from './base-command.js';
 import { DEFAULT_DIR, storeFlags } from './flags.js';
 
@@ -100,19 +101,39 @@ async function openLocal(flags: StoreFlags, mode: OpenMode): Promise<KvsEngine> 
   const options: OpenOptions = { dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
   if (isGiven(flags.engine)) options.engine = flags.engine;
   if (mode.sync !== undefined) options.sync = mode.sync;
-  if (isGiven(flags.url)) options.url = flags.url;
+  if (isGiven(flags.url)) {
+    await refuseUrlForLocalEngine(flags.engine, flags.url);
+    options.url = flags.url;
+  }
+  // Engines whose own lock lets a second writer in (SQLite, LMDB) must not be written behind a
+  // server's back either: its per-key locks, change feed and metrics would miss the write.
+  if (mode.readOnly !== true) {
+    const hint = describeServer(path.resolve(dir));
+    if (hint !== undefined) throw new KvsError(ErrorCodes.LOCKED, `${path.resolve(dir)} is locked by a kvs server; ${hint}`, { details: { dir: path.resolve(dir) } });
+  }
+  let store: KvsEngine;
   try {
-    return await openStore(options);
+    store = await openStore(options);
   } catch (err) {
     if (!isKvsError(err, ErrorCodes.LOCKED)) throw err;
-    const hint = await serverHint(path.resolve(dir));
+    const hint = describeServer(path.resolve(dir));
     if (hint === undefined) throw err;
     throw new KvsError(ErrorCodes.LOCKED, `${err.message}; ${hint}`, { cause: err, details: err.details });
   }
+  if (!store.supports.persistent && mode.readOnly !== true) {
+    process.stderr.write(`Warning: the ${store.name} engine keeps nothing on disk: what this command writes is gone when it exits\n`);
+  }
+  return store;
 }
 
-/** What a running `kvs server` says about holding `dir` (suggesting --addr), or undefined. Loaded only on this error path. */
-async function serverHint(dir: string): Promise<string | undefined> {
-  const { describeServer } = await import('../server/server-file.js');
-  return describeServer(dir);
+/** --url names a server: with an engine that keeps its data in a directory it would be silently ignored, so it is refused. */
+async function refuseUrlForLocalEngine(engine: string | undefined, url: string): Promise<void> {
+  const remote = isGiven(engine) && !(await loadEngine(engine)).supports.directory;
+  if (!remote) {
+    throw new KvsError(
+      ErrorCodes.INVALID_ARGUMENT,
+      `--url (KVS_REDIS_URL) ${url} is only used by engines that keep their data on a server; add --engine redis, or drop --url to use ${isGiven(engine) ? `the ${engine} store in --dir` : 'the store in --dir'}`,
+    );
+  }
 }
+

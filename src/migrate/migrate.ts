@@ -45,6 +45,9 @@ export async function migrate(from: StoreLocation, to: StoreLocation, options: M
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, 'name the destination engine (--to-engine; see `kvs engines`)');
   }
   const destinationModule = await loadEngine(to.engine); // unknown or unusable engines fail before anything is opened
+  if (!destinationModule.supports.persistent) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${to.engine} engine keeps nothing once the migration ends; choose an engine that stores data (see \`kvs engines\`)`);
+  }
   const source = await openSource(from);
   let destination: KvsEngine | undefined;
   try {

@@ -71,6 +71,9 @@ describe('kvs bench', () => {
     const bad = await kvs(['bench', '--num', '0'], { cwd });
     expect(bad).toMatchObject({ code: 1, out: '' });
     expect(bad.stderr).toContain('Error: --num must be a whole number');
+    const out = await kvs(['bench', '--quick', '--engines', 'memory', '--out', path.join(cwd, 'missing', 'r.html')], { cwd });
+    expect(out).toMatchObject({ code: 1, out: '' });
+    expect(out.stderr).toBe(`Error: cannot write the report to ${path.join(cwd, 'missing', 'r.html')}: that directory does not exist; pass another --out path\n`);
   });
 
   it('Ctrl-C stops the run, kills the workers, removes the temporary directories and exits 130', async () => {

@@ -148,8 +148,25 @@ describe('choosing the store', () => {
     const cwd = tempDir();
     await kvs(['set', 'k', 'v'], { cwd });
     expect(await kvs(['get', 'k', '-e', 'memory'], { cwd })).toMatchObject({ code: 0, out: 'Key not found\n' });
-    expect(await kvs(['set', 'k', 'w'], { cwd, env: { KVS_ENGINE: 'memory' } })).toMatchObject({ code: 0, stderr: '' });
+    expect(await kvs(['set', 'k', 'w'], { cwd, env: { KVS_ENGINE: 'memory' } })).toMatchObject({ code: 0, stderr: 'Warning: the memory engine keeps nothing on disk: what this command writes is gone when it exits\n' });
     expect((await kvs(['get', 'k'], { cwd })).out).toBe('v');
+  });
+
+  it('--url without a remote engine is refused instead of ignored, and creates nothing', async () => {
+    const cwd = tempDir();
+    const r = await kvs(['set', 'k', 'v', '--url', 'redis://127.0.0.1:1'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('Error: --url (KVS_REDIS_URL) redis://127.0.0.1:1 is only used by engines that keep their data on a server; add --engine redis, or drop --url to use the store in --dir\n');
+    expect(fs.existsSync(path.join(cwd, 'kvs-data'))).toBe(false);
+  });
+
+  it('kvs help COMMAND shows the command\'s help, and flags may come before the command', async () => {
+    const cwd = tempDir();
+    const help = await kvs(['help', 'set'], { cwd });
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('$ kvs set KEY [VALUE]');
+    expect(await kvs(['--sync', 'never', '--dir', 'd', 'set', 'k', 'v'], { cwd })).toMatchObject({ code: 0 });
+    expect(await kvs(['--json', '-d', 'd', 'count'], { cwd })).toMatchObject({ code: 0, out: '{"count":1}\n' });
   });
 
   it('an unknown engine exits 1 listing the known ones, before creating anything', async () => {
@@ -162,10 +179,10 @@ describe('choosing the store', () => {
     expect(fs.existsSync(path.join(cwd, 'kvs-data'))).toBe(false);
   });
 
-  it('the memory engine works within one process and keeps nothing on disk', async () => {
+  it('the memory engine keeps nothing on disk, and a write through it says so', async () => {
     const cwd = tempDir();
     const env = { KVS_ENGINE: 'memory' };
-    expect(await kvs(['set', 'k', 'v'], { cwd, env })).toMatchObject({ code: 0, out: '', stderr: '' });
+    expect(await kvs(['set', 'k', 'v'], { cwd, env })).toMatchObject({ code: 0, out: '', stderr: 'Warning: the memory engine keeps nothing on disk: what this command writes is gone when it exits\n' });
     expect(await kvs(['get', 'k'], { cwd, env })).toMatchObject({ code: 0, out: 'Key not found\n' });
     expect(await kvs(['count'], { cwd, env })).toMatchObject({ code: 0, out: '0\n' });
   });

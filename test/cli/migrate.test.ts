@@ -103,6 +103,14 @@ describe('kvs migrate refuses bad input and changes nothing', () => {
     expect(fs.existsSync(path.join(cwd, 'out'))).toBe(false);
   });
 
+  it('the memory engine as destination, which would keep nothing', async () => {
+    const cwd = tempDir();
+    await seed(path.join(cwd, 'db'), 5);
+    const r = await kvs(['migrate', '--from-dir', 'db', '--to-engine', 'memory'], { cwd });
+    expect(r).toMatchObject({ code: 1, out: '' });
+    expect(r.stderr).toBe('Error: the memory engine keeps nothing once the migration ends; choose an engine that stores data (see `kvs engines`)\n');
+  });
+
   it('a missing source, before creating the destination', async () => {
     const cwd = tempDir();
     const r = await kvs(['migrate', '--from-dir', 'nothing-here', '--to-dir', 'out', '--to-engine', 'sqlite'], { cwd });

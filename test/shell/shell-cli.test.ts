@@ -33,7 +33,7 @@ describe('kvs shell reading a script from stdin', () => {
   it('honours --engine and --sync for a local session', async () => {
     const cwd = tempDir();
     const r = await kvs(['shell', '--engine', 'memory', '--sync', 'never'], { cwd, input: 'set a 1\nget a\ncount\n' });
-    expect(r).toMatchObject({ code: 0, out: '1\n1\n', stderr: '' });
+    expect(r).toMatchObject({ code: 0, out: '1\n1\n', stderr: 'Warning: the memory engine keeps nothing on disk: what this command writes is gone when it exits\n' });
   });
 
   it('a store error (engine mismatch) exits 1 before reading the script', async () => {

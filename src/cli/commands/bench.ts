@@ -1,8 +1,9 @@
 /** `kvs bench`: the same workloads on every engine, as tables, JSON or an HTML report. */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Flags } from '@oclif/core';
 import { QUICK, renderHtmlReport, renderTextReport, resolveConfig, runBench, WORKLOAD_GROUPS, WORKLOADS, type BenchEvent } from '../../bench/index.js';
-import { SYNC_POLICIES } from '../../index.js';
+import { ErrorCodes, KvsError, SYNC_POLICIES } from '../../index.js';
 import { BaseCommand } from '../base-command.js';
 import { printJson, writeAll } from '../output.js';
 import { createProgress, type Progress } from '../progress.js';
@@ -58,6 +59,7 @@ Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; groups: ${Object.keys(WOR
       ...(flags.seed === undefined ? {} : { seed: flags.seed }),
       ...(flags.url === undefined ? {} : { url: flags.url }),
     });
+    if (flags.out !== undefined) checkWritable(flags.out); // before the run, not after tens of minutes of it
     const controller = new AbortController();
     const interrupt = (): void => controller.abort(new Error('interrupted'));
     process.once('SIGINT', interrupt); // a second Ctrl-C gets Node's default: exit at once
@@ -92,5 +94,16 @@ Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; groups: ${Object.keys(WOR
     }
     await (flags.json ? printJson(report) : writeAll(`${renderTextReport(report).join('\n')}\n`));
     if (failed.length > 0) process.exitCode = 1;
+  }
+}
+
+/** Throws INVALID_ARGUMENT, with the reason, iff a report cannot be written at `file`. */
+function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'that directory does not exist' : 'that directory is not writable';
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `cannot write the report to ${file}: ${why}; pass another --out path`, { cause: err });
   }
 }

@@ -1,11 +1,11 @@
 /** `kvs server`: serves one store over RESP (and optionally HTTP) until SIGINT or SIGTERM. */
 import { Flags } from '@oclif/core';
 import * as path from 'node:path';
-import { openStore, type OpenOptions } from '../../index.js';
+import { ErrorCodes, KvsError, openStore, type OpenOptions } from '../../index.js';
 import { RespServer } from '../../server/resp/resp-server.js';
 import { DEFAULT_LIMITS } from '../../server/resp/limits.js';
 import { DEFAULT_HOST, DEFAULT_PORT, formatAddress, parseListenAddress } from '../../server/resp/listen-address.js';
-import { removeServerFile, writeServerFile, type ServerRecord } from '../../server/server-file.js';
+import { describeServer, removeServerFile, writeServerFile, type ServerRecord } from '../../server/server-file.js';
 import { KvService } from '../../server/service/kv-service.js';
 import { BaseCommand } from '../base-command.js';
 import { storeFlags, syncFlag } from '../flags.js';
@@ -49,11 +49,17 @@ export default class Server extends BaseCommand {
     if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
     if (flags.sync !== undefined) options.sync = flags.sync;
     if (flags.url !== undefined && flags.url !== '') options.url = flags.url;
+    const served = describeServer(path.resolve(flags.dir));
+    if (served !== undefined) throw new KvsError(ErrorCodes.LOCKED, `${path.resolve(flags.dir)} is already served; ${served}`);
+    // A bad address or a port in use is refused before the store is opened, so a failed start creates nothing.
+    await RespServer.checkAddress(listen);
+    if (http !== undefined) await RespServer.checkAddress(http);
     const store = await openStore(options);
     const dir = store.supports.directory ? path.resolve(flags.dir) : '';
     const version = this.config.version;
     const service = new KvService(store, { engine: store.name, dir, version });
-    const sync = flags.sync ?? 'always';
+    // What openStore chose: `always`, or the engine's strongest policy when it cannot honour that (redis).
+    const sync = flags.sync ?? (['always', 'interval', 'never'] as const).find((policy) => store.supports.syncPolicies.includes(policy))!;
     let resp: RespServer | undefined;
     let httpServer: { host: string; port: number; close(): Promise<void> } | undefined;
     try {
@@ -95,6 +101,7 @@ export default class Server extends BaseCommand {
     await httpServer?.close();
     await store.close();
     if (dir !== '') removeServerFile(dir);
-    log('kvs server: stopped; every acknowledged write is on disk');
+    // close() makes every written record durable on local engines; a remote engine's durability is its server's.
+    log(store.supports.directory ? 'kvs server: stopped; every acknowledged write is on disk' : 'kvs server: stopped');
   }
 }

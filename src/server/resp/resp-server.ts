@@ -67,19 +67,18 @@ export class RespServer {
   /** Listens on host:port; rejects with IO_ERROR (address in use, not available, ...) naming the address. */
   static async start(service: KvService, options: RespServerOptions): Promise<RespServer> {
     const server = net.createServer({ noDelay: true });
-    await new Promise<void>((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException): void => {
-        const where = formatAddress({ host: options.host, port: options.port });
-        const why = err.code === 'EADDRINUSE' ? 'the address is already in use (is another server running? pick another port)' : err.code === 'EADDRNOTAVAIL' ? 'no network interface has that address' : err.message;
-        reject(new KvsError(ErrorCodes.IO_ERROR, `cannot listen on ${where}: ${why}`, { cause: err, details: { code: err.code } }));
-      };
-      server.once('error', onError);
-      server.listen({ host: options.host, port: options.port, exclusive: true }, () => {
-        server.off('error', onError);
-        resolve();
-      });
-    });
+    await listenOn(server, options);
     return new RespServer(service, options, server);
+  }
+
+  /**
+   * Fails as `start` would (IO_ERROR naming the address) iff host:port cannot be listened on now;
+   * otherwise releases it at once. Lets `kvs server` refuse a bad address before it creates a store.
+   */
+  static async checkAddress(options: { host: string; port: number }): Promise<void> {
+    const server = net.createServer();
+    await listenOn(server, options);
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** The address the server listens on (the real port when it was started with 0). */
@@ -124,4 +123,19 @@ export class RespServer {
     })();
     return this.#closing;
   }
+}
+
+async function listenOn(server: net.Server, options: { host: string; port: number }): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const where = formatAddress({ host: options.host, port: options.port });
+      const why = err.code === 'EADDRINUSE' ? 'the address is already in use (is another server running? pick another port)' : err.code === 'EADDRNOTAVAIL' ? 'no network interface has that address' : err.message;
+      reject(new KvsError(ErrorCodes.IO_ERROR, `cannot listen on ${where}: ${why}`, { cause: err, details: { code: err.code } }));
+    };
+    server.once('error', onError);
+    server.listen({ host: options.host, port: options.port, exclusive: true }, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
 }

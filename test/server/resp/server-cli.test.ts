@@ -131,6 +131,18 @@ describe('kvs server lifecycle', () => {
     expect(local.stderr).toContain('--addr');
   });
 
+  it('an engine whose own lock admits a second writer (sqlite) is still refused to local writers, and to a second server', async () => {
+    const cwd = tempDir();
+    const server = await start(['--dir', 'data', '--engine', 'sqlite'], cwd);
+    const local = await kvs(['set', 'k', 'v', '--dir', 'data'], { cwd });
+    expect(local.code).toBe(1);
+    expect(local.stderr).toContain(`is locked by a kvs server; a kvs server (pid ${server.child.pid}) is serving this directory at 127.0.0.1:${server.port}: use --addr 127.0.0.1:${server.port}`);
+    expect((await kvs(['get', 'k', '--dir', 'data'], { cwd })).out).toBe('Key not found\n'); // reads stay allowed; nothing was written
+    const second = await serverFailure(['--addr', '127.0.0.1:0', '--dir', 'data'], cwd);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('is already served; a kvs server');
+  });
+
   it('a SERVER file left by a dead server is ignored', () => {
     const dir = tempDir();
     fs.writeFileSync(path.join(dir, SERVER_FILE), JSON.stringify({ pid: 2 ** 22 + 12345, addr: '127.0.0.1:1', started: 'x' }));
@@ -149,7 +161,7 @@ describe('kvs server startup failures', () => {
       const result = await serverFailure(['--addr', `127.0.0.1:${port}`, '--dir', 'data'], cwd);
       expect(result.code).toBe(1);
       expect(result.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the address is already in use`);
-      expect(fs.existsSync(path.join(cwd, 'data', 'LOCK'))).toBe(false); // the store was closed again
+      expect(fs.existsSync(path.join(cwd, 'data'))).toBe(false); // refused before the store was created
     } finally {
       blocker.close();
     }
