@@ -98,7 +98,7 @@ function isGiven(value: string | undefined): value is string {
 
 async function openLocal(flags: StoreFlags, mode: OpenMode): Promise<KvsEngine> {
   const dir = flags.dir ?? DEFAULT_DIR;
-  const options: OpenOptions = { dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true };
+  const options: OpenOptions = { dir, readOnly: mode.readOnly === true, createIfMissing: mode.mustExist !== true, onWarning: printWarning };
   if (isGiven(flags.engine)) options.engine = flags.engine;
   if (mode.sync !== undefined) options.sync = mode.sync;
   if (isGiven(flags.url)) {
@@ -121,7 +121,7 @@ async function openLocal(flags: StoreFlags, mode: OpenMode): Promise<KvsEngine> 
     throw new KvsError(ErrorCodes.LOCKED, `${err.message}; ${hint}`, { cause: err, details: err.details });
   }
   if (!store.supports.persistent && mode.readOnly !== true) {
-    process.stderr.write(`Warning: the ${store.name} engine keeps nothing on disk: what this command writes is gone when it exits\n`);
+    printWarning(`the ${store.name} engine keeps nothing on disk: what this command writes is gone when it exits`);
   }
   return store;
 }
@@ -137,3 +137,7 @@ async function refuseUrlForLocalEngine(engine: string | undefined, url: string):
   }
 }
 
+/** What the engine reports while opening (a torn tail it cut, ...) goes to stderr, never stdout. */
+export function printWarning(message: string): void {
+  process.stderr.write(`Warning: ${message}\n`);
+}

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ErrorCodes, KvsError } from './errors.js';
 import { DEFAULT_ENGINE, loadEngine, type EngineModule } from './registry.js';
 import { isEmptyOrMissing, MARKER_FILE, readMarker, writeMarker } from './store-marker.js';
-import { SYNC_POLICIES, type KvsEngine, type SyncPolicy } from './types.js';
+import { SYNC_POLICIES, type EngineOpenOptions, type KvsEngine, type SyncPolicy } from './types.js';
 
 export interface OpenOptions {
   /** Engine name; defaults to the engine that created `dir`, else "bitcask". */
@@ -26,6 +26,13 @@ export interface OpenOptions {
   url?: string;
   /** Engine-specific tuning (see the engine's documentation). */
   options?: Record<string, unknown>;
+  /**
+   * Called with a one-sentence message for each thing the user should know that is not an
+   * error, e.g. that recovery cut a torn tail (bytes of an interrupted write) off a file.
+   * Default: warnings are dropped. An exception it throws is ignored, so that it cannot leave
+   * a store half-opened.
+   */
+  onWarning?: (message: string) => void;
 }
 
 export const DEFAULT_SYNC: SyncPolicy = 'always';
@@ -39,6 +46,9 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   if (!(Number.isFinite(syncIntervalMs) && syncIntervalMs > 0)) {
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `syncIntervalMs must be a positive number of milliseconds; got ${String(syncIntervalMs)}`);
   }
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `onWarning must be a function taking a message; got ${typeof options.onWarning}`);
+  }
   const readOnly = options.readOnly === true;
   const named = options.engine === undefined ? undefined : await loadEngine(options.engine); // unknown names fail before touching the disk
 
@@ -46,7 +56,7 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   // directory's marker has no say: the CLI always passes --dir (default ./kvs-data), and
   // `kvs --engine redis --url ... set k v` must reach Redis from a folder that holds a Bitcask store.
   if (named !== undefined && !named.supports.directory) {
-    return named.open({ dir: '', sync: chooseSync(options.engine!, named, options.sync), syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} });
+    return named.open(withWarning({ dir: '', sync: chooseSync(options.engine!, named, options.sync), syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} }, options));
   }
 
   // For engines with a directory, the directory's marker decides the engine: naming another
@@ -79,7 +89,22 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   }
   const sync = chooseSync(engineName, engine, options.sync);
   if (engine.supports.directory && marker === undefined) writeMarker(dir!, engineName);
-  return engine.open({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} });
+  return engine.open(withWarning({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} }, options));
+}
+
+/** `opts` with the caller's onWarning, if any (absent rather than undefined: exactOptionalPropertyTypes). */
+function withWarning(opts: EngineOpenOptions, options: OpenOptions): EngineOpenOptions {
+  const listener = options.onWarning;
+  if (listener !== undefined) {
+    opts.onWarning = (message) => {
+      try {
+        listener(message);
+      } catch {
+        // The warning is advisory; the open it reports on goes ahead.
+      }
+    };
+  }
+  return opts;
 }
 
 /**

@@ -118,4 +118,9 @@ export interface EngineOpenOptions {
   url: string | undefined;
   /** Engine-specific tuning; each engine validates and documents its own keys. */
   options: Record<string, unknown>;
+  /**
+   * Hears of things the user should know that are not errors, such as a torn tail that recovery
+   * cut off; one human-readable sentence per call. Engines with nothing to report ignore it.
+   */
+  onWarning?: (message: string) => void;
 }

@@ -99,3 +99,23 @@ describe('engines', () => {
     expect(engines.find((e) => e.name === 'memory')).toMatchObject({ usable: true, supports: { persistent: false } });
   });
 });
+
+describe('recovery warnings', () => {
+  it('a write that cuts a damaged last record says so on stderr, and keeps every record before it', async () => {
+    const cwd = tempDir();
+    const dir = path.join(cwd, 'kvs-data');
+    await kvs(['set', 'a', 'first'], { cwd });
+    await kvs(['set', 'b', 'second'], { cwd });
+    for (const name of fs.readdirSync(dir)) if (name.endsWith('.hint')) fs.rmSync(path.join(dir, name)); // make the open rescan the data file
+    const data = fs.readdirSync(dir).filter((name) => name.endsWith('.data')).sort().at(-1)!;
+    const bytes = fs.readFileSync(path.join(dir, data));
+    bytes[bytes.length - 2]! ^= 0xff; // a bit flip inside the last record's value
+    fs.writeFileSync(path.join(dir, data), bytes);
+    const r = await kvs(['set', 'c', 'third'], { cwd });
+    expect(r).toMatchObject({ code: 0, out: '' });
+    expect(r.stderr).toMatch(new RegExp(`^Warning: cut \\d+ bytes off the end of ${data} at offset \\d+: the last record fails its checksum`));
+    expect((await kvs(['get', 'a'], { cwd })).out).toBe('first');
+    expect((await kvs(['get', 'b'], { cwd })).out).toBe('Key not found\n');
+    expect((await kvs(['get', 'c'], { cwd })).out).toBe('third');
+  });
+});

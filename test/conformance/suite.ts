@@ -228,6 +228,34 @@ export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
           else expect([...got].sort()).toEqual([...want].sort());
         });
       }
+      // The smallest keys: \x00 is the first key of the whole space, and keys made only of 0x00 bytes
+      // sit right after it; a reverse scan must run all the way down to them.
+      const lowKeys = ['\x00', '\x00\x00', '\x00a', 'a', '\xff'];
+      const lowCases: [ScanOptions, string[]][] = [
+        [{ reverse: true }, ['\xff', 'a', '\x00a', '\x00\x00', '\x00']],
+        [{ reverse: true, limit: 5 }, ['\xff', 'a', '\x00a', '\x00\x00', '\x00']],
+        [{ reverse: true, lt: b('a') }, ['\x00a', '\x00\x00', '\x00']],
+        [{ reverse: true, lte: b('\x00\x00') }, ['\x00\x00', '\x00']],
+        [{ reverse: true, lt: b('\x00\x00') }, ['\x00']],
+        [{ reverse: true, lte: b('\x00') }, ['\x00']],
+        [{ reverse: true, gte: b('\x00'), lt: b('\xff') }, ['a', '\x00a', '\x00\x00', '\x00']],
+        [{}, ['\x00', '\x00\x00', '\x00a', 'a', '\xff']],
+      ];
+      withStore('reverse scans reach the key \\x00 and keys made of 0x00 bytes, with and without bounds', async (db) => {
+        for (const k of lowKeys) await db.set(b(k), b(`v:${k}`));
+        const check = async (store: KvsEngine): Promise<void> => {
+          for (const [o, want] of lowCases) {
+            const got = (await collect(store.scan(o))).map(([k]) => k);
+            if (h.supports.orderedScan) expect(got, JSON.stringify(o)).toEqual(want);
+            else expect([...got].sort(), JSON.stringify(o)).toEqual([...want].sort());
+          }
+        };
+        await check(db);
+        if (!h.supports.persistent) return db;
+        db = await h.reopen(db);
+        await check(db);
+        return db;
+      });
       withStore('yields values with keys and skips deleted keys', async (db) => {
         await fill(db);
         await db.delete(b('ab'));

@@ -45,7 +45,7 @@ export default class Server extends BaseCommand {
     const { flags } = await this.parse(Server);
     const listen = parseListenAddress(flags.addr);
     const http = flags.http === undefined ? undefined : parseListenAddress(flags.http, '--http');
-    const options: OpenOptions = { dir: flags.dir };
+    const options: OpenOptions = { dir: flags.dir, onWarning: (message) => log(`warning: ${message}`) };
     if (flags.engine !== undefined && flags.engine !== '') options.engine = flags.engine;
     if (flags.sync !== undefined) options.sync = flags.sync;
     if (flags.url !== undefined && flags.url !== '') options.url = flags.url;

@@ -156,9 +156,20 @@ export class DataFile {
     fs.rmSync(this.#path, { force: true });
   }
 
+  /**
+   * Damage found by a read after open. Open checks only what no hint covers, so the advice is
+   * to restore the file, or to drop its hint so the next open scans it and reports the damage
+   * the way open-time recovery does (a damaged last record is cut with a warning; damage with
+   * valid records after it stops the open with both offsets).
+   */
   #corrupt(offset: number, reason: string): KvsError {
-    return new KvsError(ErrorCodes.CORRUPTION, `bitcask data file ${this.name} is corrupt at byte offset ${offset}: ${reason}`, {
-      details: { file: this.name, offset },
-    });
+    const hint = path.basename(this.hintPath);
+    return new KvsError(
+      ErrorCodes.CORRUPTION,
+      `bitcask data file ${this.name} is corrupt at byte offset ${offset}: ${reason}; nothing was changed. ` +
+        `Restore ${this.name} from a backup, or close the store and delete ${hint} (if present) so that the next open rescans ${this.name}: ` +
+        `it then cuts off a damaged last record (with a warning) or refuses to open, naming where the damage starts and where valid records resume`,
+      { details: { file: this.name, offset } },
+    );
   }
 }

@@ -13,12 +13,30 @@ import { FileTable } from './file-table.js';
 import { countHintEntries, readHint, readHintFile } from './hint-reader.js';
 import { extendHint } from './hint-coverage.js';
 import { Keydir } from './keydir.js';
+import type { TornTailReason } from './record-scanner.js';
 
 export interface TornTail {
   file: string;
   /** Where the valid data ended and the cut began. */
   offset: number;
   bytes: number;
+  reason: TornTailReason;
+}
+
+const REASONS: Record<TornTailReason, string> = {
+  checksum: 'the last record fails its checksum',
+  incomplete: 'the last record is incomplete',
+  'invalid-header': 'the last record has an invalid header',
+  'unfinished-batch': 'the last batch is missing its final record, so none of its writes count',
+};
+
+/**
+ * The warning for a tail recovery did not keep: what was dropped, where, and why. A writable
+ * open has cut the bytes; a read-only open only skips them (the next writable open cuts them).
+ */
+export function describeTornTail(tail: TornTail, writable: boolean): string {
+  const what = writable ? `cut ${tail.bytes} bytes off the end of ${tail.file}` : `skipped ${tail.bytes} bytes at the end of ${tail.file} (the next writable open cuts them)`;
+  return `${what} at offset ${tail.offset}: ${REASONS[tail.reason]} (a write interrupted by a crash); the store holds every record before it`;
 }
 
 export interface LoadResult {
@@ -31,7 +49,11 @@ export interface LoadResult {
   bytesScanned: number;
 }
 
-export function loadStore(dir: string, writable: boolean): LoadResult {
+/**
+ * Loads the store in `dir`; `onWarning` hears of every torn tail cut off (or, read-only,
+ * skipped), once each, after the whole store has loaded.
+ */
+export function loadStore(dir: string, writable: boolean, onWarning?: (message: string) => void): LoadResult {
   const dataIds: FileId[] = [];
   const hintNames = new Set<string>();
   for (const name of fs.readdirSync(dir)) {
@@ -62,6 +84,7 @@ export function loadStore(dir: string, writable: boolean): LoadResult {
     throw err;
   }
   if (writable) for (const orphan of hintNames) fs.rmSync(path.join(dir, orphan), { force: true });
+  if (onWarning !== undefined) for (const tail of result.tornTails) onWarning(describeTornTail(tail, writable));
   return result;
 }
 
@@ -74,5 +97,5 @@ function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable:
 
   const outcome = extendHint(file, writable, (rec) => table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp));
   result.bytesScanned += outcome.validEnd - hint.coveredSize;
-  if (outcome.tornBytes > 0) result.tornTails.push({ file: file.name, offset: outcome.validEnd, bytes: outcome.tornBytes });
+  if (outcome.tornBytes > 0) result.tornTails.push({ file: file.name, offset: outcome.validEnd, bytes: outcome.tornBytes, reason: outcome.tornReason ?? 'incomplete' });
 }

@@ -32,11 +32,19 @@ export interface ScannedRecord {
   record: Buffer;
 }
 
+/**
+ * Why a tail was not delivered: its last record fails its CRC, is cut short by the end of the
+ * file, has a header no writer produces, or ends a batch whose final record never came.
+ */
+export type TornTailReason = 'checksum' | 'incomplete' | 'invalid-header' | 'unfinished-batch';
+
 export interface ScanOutcome {
   /** Offset just past the last committed record: the valid length of the file. */
   validEnd: number;
   /** Bytes after validEnd that were not delivered (0 iff the file ends cleanly). */
   tornBytes: number;
+  /** Present iff tornBytes > 0. */
+  tornReason?: TornTailReason;
 }
 
 const CHUNK = 1 << 20;
@@ -116,7 +124,7 @@ export function scanRecords(
   };
 
   /** A bad record at `pos`: the torn tail of a cut-short write, unless valid records follow it. */
-  const tailOrCorrupt = (reason: string): ScanOutcome => {
+  const tailOrCorrupt = (reason: string, kind: TornTailReason): ScanOutcome => {
     const next = findValidRecordAfter(fd, pos, fileSize);
     if (next >= 0) {
       throw new KvsError(
@@ -127,20 +135,20 @@ export function scanRecords(
       );
     }
     const validEnd = batchStart >= 0 ? batchStart : pos;
-    return { validEnd, tornBytes: fileSize - validEnd };
+    return { validEnd, tornBytes: fileSize - validEnd, tornReason: kind };
   };
 
   while (pos < fileSize) {
-    if (!ensure(HEADER_SIZE)) return tailOrCorrupt('incomplete record header');
+    if (!ensure(HEADER_SIZE)) return tailOrCorrupt('incomplete record header', 'incomplete');
     const at = pos - bufStart;
     const flags = buf[at + FLAGS_OFFSET]!;
     const keySize = buf.readUInt32LE(at + KEY_SIZE_OFFSET);
     const valueSize = buf.readUInt32LE(at + VALUE_SIZE_OFFSET);
-    if (!plausibleHeader(buf, at)) return tailOrCorrupt('invalid record header');
+    if (!plausibleHeader(buf, at)) return tailOrCorrupt('invalid record header', 'invalid-header');
     const size = HEADER_SIZE + keySize + valueSize;
-    if (!ensure(size)) return tailOrCorrupt('record runs past the end of the file');
+    if (!ensure(size)) return tailOrCorrupt('record runs past the end of the file', 'incomplete');
     const rat = pos - bufStart;
-    if (!recordCrcMatches(buf, rat, size)) return tailOrCorrupt('checksum mismatch');
+    if (!recordCrcMatches(buf, rat, size)) return tailOrCorrupt('checksum mismatch', 'checksum');
 
     const rec: ScannedRecord = {
       offset: pos,
@@ -161,6 +169,6 @@ export function scanRecords(
     }
     pos += size;
   }
-  const validEnd = batchStart >= 0 ? batchStart : pos;
-  return { validEnd, tornBytes: fileSize - validEnd };
+  if (batchStart < 0) return { validEnd: pos, tornBytes: fileSize - pos };
+  return { validEnd: batchStart, tornBytes: fileSize - batchStart, tornReason: 'unfinished-batch' };
 }

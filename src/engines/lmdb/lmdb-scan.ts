@@ -33,14 +33,25 @@ export function readPage(src: LmdbSources, range: KeyRange, n: number): Entry[] 
   return [...short, ...long].sort((a, b) => sign * compareBytes(a[0], b[0])).slice(0, n);
 }
 
+/** The smallest key LMDB accepts. */
+const ZERO_KEY = Buffer.from([0]);
+
 /** Up to `n` in-range entries of `db` in scan order, each stored entry expanded by `expand`. */
 function collect(src: LmdbSources, db: Database<Buffer, Buffer>, range: KeyRange, n: number, expand: (key: Buffer, value: Buffer) => Entry[]): Entry[] {
   const out: Entry[] = [];
   // Start at the near bound cut to LMDB's key size: every key in range sorts at or after the cut
   // (a key of at most maxKey bytes that passes a longer bound passes its maxKey-byte prefix too).
   const near = range.reverse ? range.upper : range.lower;
-  const options: { reverse: boolean; start?: Buffer } = { reverse: range.reverse };
+  const options: { reverse: boolean; start?: Buffer; end?: Buffer; inclusiveEnd?: boolean } = { reverse: range.reverse };
   if (near !== undefined) options.start = near.key.length > src.maxKey ? near.key.subarray(0, src.maxKey) : near.key;
+  // Without an end, a reverse getRange stops before lmdb-js's default beginning key [0x00],
+  // exclusive, and so never yields the key \x00. [0x00] is the smallest key LMDB can hold (it
+  // rejects empty keys), so ending there inclusively covers the whole space; the far bound
+  // itself is checked on each key below.
+  if (range.reverse) {
+    options.end = ZERO_KEY;
+    options.inclusiveEnd = true;
+  }
   for (const { key, value } of db.getRange(options)) {
     for (const entry of expand(key, value)) {
       const k = entry[0];

@@ -73,7 +73,7 @@ export class LsmEngine extends BaseEngine {
     const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
-      const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly);
+      const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly, opts.onWarning);
       const counters = newCounters();
       counters.flushBytesWritten = recovered.flushedBytes;
       counters.openMs = performance.now() - started;

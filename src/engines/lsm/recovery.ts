@@ -22,7 +22,7 @@ import type { LsmOptions } from './options.js';
 import type { TableOptions } from './sstable/table-builder.js';
 import { VersionSet } from './version/version-set.js';
 import { decodeBatch } from './wal/write-batch.js';
-import { readLog } from './wal/wal-reader.js';
+import { readLog, type TailKind } from './wal/wal-reader.js';
 import { LogWriter } from './wal/wal-writer.js';
 
 export interface TornTail {
@@ -30,6 +30,25 @@ export interface TornTail {
   offset: number;
   bytes: number;
   reason: string;
+  kind: TailKind;
+}
+
+const KINDS: Record<TailKind, string> = {
+  checksum: 'the last record fails its checksum',
+  incomplete: 'the last record is incomplete',
+  invalid: 'the last record is malformed',
+};
+
+/**
+ * The warning for a WAL or manifest tail recovery did not keep: what was dropped, where, and
+ * why. A writable open replaces the file without the tail; a read-only one only skips it.
+ */
+export function describeTornTail(tail: TornTail, readOnly: boolean): string {
+  const what = readOnly
+    ? `skipped ${tail.bytes} bytes at the end of ${tail.file} (the next writable open cuts them)`
+    : `cut ${tail.bytes} bytes off the end of ${tail.file}`;
+  const holds = tail.file.startsWith('MANIFEST') ? 'the store keeps every version edit before it' : 'the store holds every write before it';
+  return `${what} at offset ${tail.offset}: ${KINDS[tail.kind]} (${tail.reason}; a write interrupted by a crash); ${holds}`;
 }
 
 export interface Recovered {
@@ -44,12 +63,25 @@ export interface Recovered {
 
 const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function recover(dir: string, options: LsmOptions, tableOptions: TableOptions, readOnly: boolean): Promise<Recovered> {
+/** Opens the store in `dir` (see above); `onWarning` hears of each torn tail dropped. */
+export async function recover(
+  dir: string,
+  options: LsmOptions,
+  tableOptions: TableOptions,
+  readOnly: boolean,
+  onWarning?: (message: string) => void,
+): Promise<Recovered> {
+  const recovered = await recoverStore(dir, options, tableOptions, readOnly);
+  if (onWarning !== undefined) for (const tail of recovered.tornTails) onWarning(describeTornTail(tail, readOnly));
+  return recovered;
+}
+
+async function recoverStore(dir: string, options: LsmOptions, tableOptions: TableOptions, readOnly: boolean): Promise<Recovered> {
   const vs = VersionSet.recover(dir, options.levels);
   const tornTails: TornTail[] = [];
   if (vs.recoveredTail !== undefined) {
     const t = vs.recoveredTail;
-    tornTails.push({ file: path.basename(t.file), offset: t.offset, bytes: t.bytes, reason: t.reason });
+    tornTails.push({ file: path.basename(t.file), offset: t.offset, bytes: t.bytes, reason: t.reason, kind: t.kind });
   }
   const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
   const logs: number[] = [];

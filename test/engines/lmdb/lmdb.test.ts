@@ -90,6 +90,51 @@ describe('lmdb: keys longer than LMDB allows', () => {
   });
 });
 
+describe('lmdb: reverse scans reach the smallest keys', () => {
+  // lmdb-js ends a reverse range before [0x00] (exclusive) unless told otherwise.
+  const Z = (n: number) => Buffer.alloc(n, 0);
+  const keys = [Z(1), Z(2), Buffer.from([0, 0x61]), Z(T), Z(T + 7), Buffer.concat([Z(T), Buffer.from('a')]), Buffer.from('a'), Buffer.from([0xff])];
+  const sorted = [...keys].sort(Buffer.compare);
+  const hex = (b: Buffer) => b.toString('hex');
+
+  it('yields \\x00 and keys made of 0x00 bytes (short and long) under every bound, limited, after reopen and read-only', async () => {
+    const { dir, db } = await newStore();
+    for (const k of keys) await db.set(k, 'v');
+    await db.close();
+    const bounds: ScanOptions[] = [
+      { reverse: true },
+      { reverse: true, limit: 100 },
+      { reverse: true, lte: Z(1) },
+      { reverse: true, lt: Z(2) },
+      { reverse: true, lte: Z(T + 7) },
+      { reverse: true, lt: Z(T) },
+      { reverse: true, gte: Z(1) },
+      { reverse: true, gte: Z(1), lte: Z(1) },
+      { reverse: true, prefix: Z(1) },
+      { reverse: true, lt: Buffer.from('a'), limit: 10 },
+    ];
+    for (const readOnly of [false, true]) {
+      const again = await openStore({ dir, readOnly });
+      try {
+        for (const o of bounds) {
+          const want = sorted.filter((k) => {
+            if (o.gte !== undefined && Buffer.compare(k, o.gte as Buffer) < 0) return false;
+            if (o.lte !== undefined && Buffer.compare(k, o.lte as Buffer) > 0) return false;
+            if (o.lt !== undefined && Buffer.compare(k, o.lt as Buffer) >= 0) return false;
+            if (o.prefix !== undefined && !k.subarray(0, (o.prefix as Buffer).length).equals(o.prefix as Buffer)) return false;
+            return true;
+          }).reverse();
+          const got = (await collect(again.scan(o))).map(([k]) => Buffer.from(k, 'latin1'));
+          expect(got.map(hex), JSON.stringify(o)).toEqual(want.slice(0, o.limit ?? Infinity).map(hex));
+          expect(got.at(-1)?.equals(Z(1))).toBe(true); // every bound above admits \x00
+        }
+      } finally {
+        await again.close();
+      }
+    }
+  });
+});
+
 describe('lmdb: errors', () => {
   it('a data file that is not LMDB is CORRUPTION naming it (lmdb-js would crash the process)', async () => {
     const { dir, db, file } = await newStore();

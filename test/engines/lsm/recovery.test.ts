@@ -137,6 +137,28 @@ describe('recovery', () => {
     await db.close();
   });
 
+  it('a data block failing its checksum names the table, the block (offset and size, not the damaged byte) and the fix', async () => {
+    const dir = tempDir('corrupt-block');
+    let db = await open(dir);
+    for (let i = 0; i < 200; i++) await db.set(`k${pad(i)}`, `v${i}`);
+    await db.compact();
+    await db.close();
+    const table = filesOf(dir, 'table')[0]!;
+    flipByte(path.join(dir, table), 20); // inside the first data block, which starts at offset 0
+    db = await open(dir);
+    try {
+      const err = await db.get(`k${pad(0)}`).then(() => undefined, (e: unknown) => e as Error & { details: Record<string, unknown> });
+      expect(err).toMatchObject({ code: ErrorCodes.CORRUPTION, details: { file: table, offset: 0, block: 'data' } });
+      const size = err!.details.blockSize as number;
+      expect(size).toBeGreaterThan(20);
+      expect(err!.message).toContain(`table file ${table} is damaged in the data block at offset 0 (size ${size} bytes)`);
+      expect(err!.message).toContain(`restore ${table} from a backup`);
+      expect(err!.message).not.toContain('byte offset 0');
+    } finally {
+      await db.close();
+    }
+  });
+
   it('obsolete files (flushed WALs, compacted tables, old manifests) are deleted; only live ones remain', async () => {
     const dir = tempDir('obsolete');
     const db = await open(dir, { ...SMALL, autoCompact: true, l0CompactionTrigger: 2 });

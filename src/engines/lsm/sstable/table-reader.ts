@@ -12,7 +12,7 @@ import type { InternalIterator } from '../iterator.js';
 import type { BlockCache } from './block-cache.js';
 import { Block, type BlockIterator } from './block-reader.js';
 import { BloomFilter } from './bloom.js';
-import { tableCorruption } from './corruption.js';
+import { blockChecksumCorruption, tableCorruption } from './corruption.js';
 import { BLOCK_TRAILER_SIZE, BLOCK_TYPE_PLAIN, BLOCK_TYPE_SIZE, FOOTER_SIZE, blockCrc, decodeFooter, decodeHandle, type BlockHandle } from './table-format.js';
 import { TableIterator } from './table-iterator.js';
 
@@ -171,7 +171,7 @@ export class TableReader {
     const buf = this.readExactly(handle.offset, handle.size + BLOCK_TRAILER_SIZE, `${what} block`);
     const type = buf[handle.size]!;
     if (blockCrc(buf.subarray(0, handle.size), type) !== buf.readUInt32LE(handle.size + BLOCK_TYPE_SIZE)) {
-      throw tableCorruption(this.file, handle.offset, `${what} block checksum mismatch`);
+      throw blockChecksumCorruption(this.file, what, handle.offset, handle.size);
     }
     if (type !== BLOCK_TYPE_PLAIN) throw tableCorruption(this.file, handle.offset + handle.size, `${what} block has unknown type ${type}`);
     return buf.subarray(0, handle.size);

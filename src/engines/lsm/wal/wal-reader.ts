@@ -11,12 +11,16 @@ import * as zlib from 'node:zlib';
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
 import { BLOCK_SIZE, HEADER_SIZE, LENGTH_OFFSET, RecordType, TYPE_OFFSET } from './wal-format.js';
 
+/** What is wrong with a torn tail's last record: it fails its checksum, the file ends inside it, or its fragments break the grammar. */
+export type TailKind = 'checksum' | 'incomplete' | 'invalid';
+
 export interface LogTail {
   /** Offset of the first byte dropped: the start of the record the bad fragment belongs to. */
   offset: number;
   /** Bytes dropped. */
   bytes: number;
   reason: string;
+  kind: TailKind;
 }
 
 export interface LogContents {
@@ -25,18 +29,18 @@ export interface LogContents {
   tail: LogTail | undefined;
 }
 
-type Fragment = { type: number; payload: Buffer; next: number } | { bad: string };
+type Fragment = { type: number; payload: Buffer; next: number } | { bad: string; kind: TailKind };
 
 /** The fragment at `at` (REQUIRES: at least HEADER_SIZE bytes left in its block). */
 function fragmentAt(data: Buffer, at: number): Fragment {
-  if (at + HEADER_SIZE > data.length) return { bad: 'file ends inside a fragment header' };
+  if (at + HEADER_SIZE > data.length) return { bad: 'file ends inside a fragment header', kind: 'incomplete' };
   const length = data.readUInt16LE(at + LENGTH_OFFSET);
   const type = data[at + TYPE_OFFSET]!;
   const end = at + HEADER_SIZE + length;
-  if (end > Math.floor(at / BLOCK_SIZE) * BLOCK_SIZE + BLOCK_SIZE) return { bad: `fragment length ${length} crosses the block boundary` };
-  if (end > data.length) return { bad: `file ends inside a fragment of ${length} bytes` };
-  if (zlib.crc32(data.subarray(at + TYPE_OFFSET, end)) !== data.readUInt32LE(at)) return { bad: 'checksum mismatch' };
-  if (type < RecordType.FULL || type > RecordType.LAST) return { bad: `unknown fragment type ${type}` };
+  if (end > Math.floor(at / BLOCK_SIZE) * BLOCK_SIZE + BLOCK_SIZE) return { bad: `fragment length ${length} crosses the block boundary`, kind: 'invalid' };
+  if (end > data.length) return { bad: `file ends inside a fragment of ${length} bytes`, kind: 'incomplete' };
+  if (zlib.crc32(data.subarray(at + TYPE_OFFSET, end)) !== data.readUInt32LE(at)) return { bad: 'checksum mismatch', kind: 'checksum' };
+  if (type < RecordType.FULL || type > RecordType.LAST) return { bad: `unknown fragment type ${type}`, kind: 'invalid' };
   return { type, payload: data.subarray(at + HEADER_SIZE, end), next: end };
 }
 
@@ -64,14 +68,14 @@ export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, 
   let recordStart = 0;
   let parts: Buffer[] | undefined; // fragments of a record in progress
   let validBytes = 0;
-  const fail = (reason: string, badAt: number): LogContents => {
+  const fail = (reason: string, badAt: number, kind: TailKind = 'invalid'): LogContents => {
     const start = parts === undefined ? badAt : recordStart;
     if (validFragmentFollows(data, badAt)) {
       throw new KvsError(ErrorCodes.CORRUPTION, `${file} is damaged at byte offset ${badAt} (${reason}) and valid records follow; restore the file from a backup or remove it (losing its writes)`, {
         details: { file, offset: badAt, reason },
       });
     }
-    return { validBytes, tail: { offset: start, bytes: data.length - start, reason: `${reason} at byte offset ${badAt}` } };
+    return { validBytes, tail: { offset: start, bytes: data.length - start, reason: `${reason} at byte offset ${badAt}`, kind } };
   };
   while (at < data.length) {
     const left = BLOCK_SIZE - (at % BLOCK_SIZE);
@@ -80,7 +84,7 @@ export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, 
       continue;
     }
     const f = fragmentAt(data, at);
-    if ('bad' in f) return fail(f.bad, at);
+    if ('bad' in f) return fail(f.bad, at, f.kind);
     switch (f.type) {
       case RecordType.FULL:
         if (parts !== undefined) return fail('a FULL fragment inside a fragmented record', at);
@@ -105,6 +109,6 @@ export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, 
     }
     at = f.next;
   }
-  if (parts !== undefined) return { validBytes, tail: { offset: recordStart, bytes: data.length - recordStart, reason: `file ends inside a record that starts at byte offset ${recordStart}` } };
+  if (parts !== undefined) return { validBytes, tail: { offset: recordStart, bytes: data.length - recordStart, reason: `file ends inside a record that starts at byte offset ${recordStart}`, kind: 'incomplete' } };
   return { validBytes, tail: undefined };
 }

@@ -54,7 +54,16 @@ function expectCorruption(err: KvsError, offset: number, text: RegExp): void {
   expect(err.code).toBe('CORRUPTION');
   expect(err.message).toContain(`table file 000012.sst is corrupt at byte offset ${offset}`);
   expect(err.message).toMatch(text);
+  expect(err.message).toContain('restore 000012.sst from a backup');
   expect(err.details).toMatchObject({ file: '000012.sst', offset });
+}
+
+/** A block checksum names the whole block (the checksum cannot say which byte changed) and the fix. */
+function expectBlockChecksum(err: KvsError, what: string, handle: { offset: number; size: number }): void {
+  expect(err.code).toBe('CORRUPTION');
+  expect(err.message).toContain(`table file 000012.sst is damaged in the ${what} block at offset ${handle.offset} (size ${handle.size} bytes): the block fails its checksum`);
+  expect(err.message).toContain('restore 000012.sst from a backup');
+  expect(err.details).toMatchObject({ file: '000012.sst', offset: handle.offset, blockSize: handle.size });
 }
 
 function drain(it: InternalIterator): number {
@@ -64,12 +73,17 @@ function drain(it: InternalIterator): number {
 }
 
 describe('table corruption', () => {
-  it('a flipped byte in the first data block: open succeeds, get and iteration throw at offset 0', () => {
+  it('a flipped byte in the first data block: open succeeds, get and iteration name the block (offset 0, its size) and the fix', () => {
     const { file } = freshTable();
+    const good = open(file);
+    const idx = good.indexIterator();
+    idx.seekToFirst();
+    const first = good.handleAt(idx);
+    good.close();
     flipByte(file, 5);
     const reader = open(file);
-    expectCorruption(caught(() => reader.get(b('key000000'), 1e9)), 0, /data block checksum mismatch/);
-    expectCorruption(caught(() => drain(reader.iterator())), 0, /data block checksum mismatch/);
+    expectBlockChecksum(caught(() => reader.get(b('key000000'), 1e9)), 'data', first);
+    expectBlockChecksum(caught(() => drain(reader.iterator())), 'data', first);
     expect(reader.get(b('key000299'), 1e9)?.seq).toBe(300); // other blocks still read
     reader.close();
   });
@@ -84,20 +98,20 @@ describe('table corruption', () => {
     good.close();
     flipByte(file, second.offset + second.size); // the block type byte, covered by the CRC
     const reader = open(file);
-    expectCorruption(caught(() => drain(reader.iterator())), second.offset, /data block checksum mismatch/);
+    expectBlockChecksum(caught(() => drain(reader.iterator())), 'data', second);
     reader.close();
   });
 
   it('a flipped byte in the index block fails open at the index offset', () => {
     const { file, footer } = freshTable();
     flipByte(file, footer.index.offset + 3);
-    expectCorruption(caught(() => open(file)), footer.index.offset, /index block checksum mismatch/);
+    expectBlockChecksum(caught(() => open(file)), 'index', footer.index);
   });
 
   it('a flipped byte in the filter block fails open at the filter offset', () => {
     const { file, footer } = freshTable();
     flipByte(file, footer.filter!.offset + 1);
-    expectCorruption(caught(() => open(file)), footer.filter!.offset, /filter block checksum mismatch/);
+    expectBlockChecksum(caught(() => open(file)), 'filter', footer.filter!);
   });
 
   it('a flipped byte in the footer fails its checksum', () => {
