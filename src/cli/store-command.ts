@@ -107,16 +107,17 @@ async function openLocal(flags: StoreFlags, mode: OpenMode): Promise<KvsEngine> 
   }
   // Engines whose own lock lets a second writer in (SQLite, LMDB) must not be written behind a
   // server's back either: its per-key locks, change feed and metrics would miss the write.
+  const absolute = path.resolve(dir);
   if (mode.readOnly !== true) {
-    const hint = describeServer(path.resolve(dir));
-    if (hint !== undefined) throw new KvsError(ErrorCodes.LOCKED, `${path.resolve(dir)} is locked by a kvs server; ${hint}`, { details: { dir: path.resolve(dir) } });
+    const hint = describeServer(absolute);
+    if (hint !== undefined) throw new KvsError(ErrorCodes.LOCKED, `${absolute} is locked by a kvs server; ${hint}`, { details: { dir: absolute } });
   }
   let store: KvsEngine;
   try {
     store = await openStore(options);
   } catch (err) {
-    if (!isKvsError(err, ErrorCodes.LOCKED)) throw err;
-    const hint = describeServer(path.resolve(dir));
+    if (!isKvsError(err, ErrorCodes.LOCKED)) throw err; // a read-only open LevelDB refuses, or a server that started just now
+    const hint = describeServer(absolute);
     if (hint === undefined) throw err;
     throw new KvsError(ErrorCodes.LOCKED, `${err.message}; ${hint}`, { cause: err, details: err.details });
   }

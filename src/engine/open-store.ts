@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ErrorCodes, KvsError } from './errors.js';
 import { DEFAULT_ENGINE, loadEngine, type EngineModule } from './registry.js';
 import { isEmptyOrMissing, MARKER_FILE, readMarker, writeMarker } from './store-marker.js';
-import { SYNC_POLICIES, type EngineOpenOptions, type KvsEngine, type SyncPolicy } from './types.js';
+import { SYNC_POLICIES, type EngineOpenOptions, type KvsEngine, type Supports, type SyncPolicy } from './types.js';
 
 export interface OpenOptions {
   /** Engine name; defaults to the engine that created `dir`, else "bitcask". */
@@ -108,13 +108,19 @@ function withWarning(opts: EngineOpenOptions, options: OpenOptions): EngineOpenO
 }
 
 /**
- * The sync policy to open `engine` with: the requested one, which it must support (else
- * UNSUPPORTED); without a request, DEFAULT_SYNC, or the engine's strongest policy when it cannot
- * honour the default (redis supports only "never": its server decides when data is fsynced).
+ * The sync policy a store opens with when none is requested: DEFAULT_SYNC, or the engine's
+ * strongest policy when it cannot honour the default (redis supports only "never": its server
+ * decides when data is fsynced).
  */
+export function defaultSyncFor(supports: Supports): SyncPolicy {
+  const supported = supports.syncPolicies;
+  return supported.includes(DEFAULT_SYNC) ? DEFAULT_SYNC : SYNC_POLICIES.find((p) => supported.includes(p)) ?? DEFAULT_SYNC;
+}
+
+/** The sync policy to open `engine` with: the requested one, which it must support (else UNSUPPORTED), or its default. */
 function chooseSync(engineName: string, engine: EngineModule, requested: SyncPolicy | undefined): SyncPolicy {
   const supported = engine.supports.syncPolicies;
-  if (requested === undefined) return supported.includes(DEFAULT_SYNC) ? DEFAULT_SYNC : SYNC_POLICIES.find((p) => supported.includes(p)) ?? DEFAULT_SYNC;
+  if (requested === undefined) return defaultSyncFor(engine.supports);
   if (!supported.includes(requested)) {
     throw new KvsError(ErrorCodes.UNSUPPORTED, `the ${engineName} engine does not support the "${requested}" sync policy; it supports ${supported.join(', ')}`);
   }
