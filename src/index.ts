@@ -36,4 +36,6 @@ export {
   type StatValue,
   type Supports,
   type SyncPolicy,
+  type VerifyProblem,
+  type VerifyReport,
 } from './engine/types.js';

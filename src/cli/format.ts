@@ -2,7 +2,7 @@
  * Human-readable rendering for the CLI: byte sizes, aligned tables, and engine statistics
  * (nested records indented, arrays of records as tables).
  */
-import type { StatValue } from '../index.js';
+import type { StatValue, VerifyReport } from '../index.js';
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -60,4 +60,17 @@ export function renderStats(record: { [name: string]: StatValue }, indent = ''):
 /** True iff `value` is shown below its name: a record, or a non-empty array of records (a table). */
 function isNested(value: StatValue): boolean {
   return isRecord(value) || (Array.isArray(value) && value.length > 0 && value.every(isRecord));
+}
+
+/** `kvs check`'s report: what was read, then each problem with its place, then what the engine cannot check. */
+export function renderVerifyReport(report: VerifyReport): string[] {
+  const read = Object.entries(report.checked).map(([unit, n]) => (/bytes$/i.test(unit) ? `${formatBytes(n)}` : `${n.toLocaleString('en-US')} ${unit}`));
+  const lines = [`Checked ${read.length === 0 ? 'nothing' : read.join(', ')}.`];
+  if (report.ok) lines.push('No damage found.');
+  else {
+    lines.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} found:`);
+    for (const p of report.problems) lines.push(`  ${p.file}${p.offset === undefined ? '' : ` at byte offset ${p.offset}`}: ${p.message}`);
+  }
+  if (report.notChecked.length > 0) lines.push('Not checked:', ...report.notChecked.map((what) => `  ${what}`));
+  return lines;
 }

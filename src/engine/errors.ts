@@ -26,7 +26,11 @@ export const ErrorCodes = {
   NOT_A_STORE: 'NOT_A_STORE',
   /** A read-only open found no store at the directory. */
   STORE_NOT_FOUND: 'STORE_NOT_FOUND',
-  /** Stored bytes fail a checksum or do not parse. */
+  /**
+   * Stored bytes fail a checksum or do not parse, or a file the store needs is missing.
+   * `details.file` names the file inside the store directory and `details.offset` the byte
+   * offset, wherever the engine can tell.
+   */
   CORRUPTION: 'CORRUPTION',
   /** The operating system refused an I/O operation. */
   IO_ERROR: 'IO_ERROR',

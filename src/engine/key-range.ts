@@ -33,6 +33,15 @@ export function belowUpper(range: KeyRange, key: Uint8Array): boolean {
   return range.upper.inclusive ? c <= 0 : c < 0;
 }
 
+/**
+ * `range` narrowed to the keys that come strictly after `key` in its direction: how a scan
+ * resumes after the last key it yielded (every engine's re-read after a write, one rule).
+ */
+export function resumeAfter(range: KeyRange, key: Buffer): KeyRange {
+  const after: Bound = { key, inclusive: false };
+  return range.reverse ? { ...range, upper: after } : { ...range, lower: after };
+}
+
 /** True iff `key` lies within both bounds. */
 export function inRange(range: KeyRange, key: Uint8Array): boolean {
   return aboveLower(range, key) && belowUpper(range, key);

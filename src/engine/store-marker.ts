@@ -2,10 +2,14 @@
  * The marker file that makes a directory a kvs store and remembers which engine created it,
  * so that a later open without an engine name uses the right one and a wrong name fails.
  *
- * Format: `kvs-store.json`, UTF-8 JSON `{"engine": NAME, "markerVersion": 1}`, written atomically.
+ * Format: `kvs-store.json`, UTF-8 JSON `{"engine": NAME, "markerVersion": 1, "crc32": N}`, written
+ * atomically. `crc32` is CRC-32 (zlib) of the UTF-8 text `NAME + "\n" + markerVersion`: a flipped
+ * byte in the engine's name is CORRUPTION, not a store "created by the bhtcask engine". Markers
+ * written before the field existed have none and are read as before.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as zlib from 'node:zlib';
 import { writeFileAtomicSync } from '../util/fs.js';
 import { ErrorCodes, KvsError } from './errors.js';
 
@@ -15,6 +19,11 @@ const MARKER_VERSION = 1;
 export interface StoreMarker {
   engine: string;
   markerVersion: number;
+}
+
+/** The marker's checksum over its fields. */
+function markerCrc(engine: string, markerVersion: number): number {
+  return zlib.crc32(`${engine}\n${markerVersion}`);
 }
 
 /** The marker of `dir`, or `undefined` iff the directory has none. Throws CORRUPTION if unreadable. */
@@ -39,7 +48,15 @@ export function readMarker(dir: string): StoreMarker | undefined {
     throw new KvsError(
       ErrorCodes.CORRUPTION,
       `${file} is not a valid kvs store marker (expected JSON with "engine" and "markerVersion"); restore it, e.g. {"engine":"bitcask","markerVersion":1}`,
-      { details: { file } },
+      { details: { file: MARKER_FILE, path: file } },
+    );
+  }
+  const crc = (parsed as { crc32?: unknown }).crc32;
+  if (crc !== undefined && crc !== markerCrc(marker.engine, marker.markerVersion)) {
+    throw new KvsError(
+      ErrorCodes.CORRUPTION,
+      `${file} is damaged: its checksum does not match its contents (engine ${JSON.stringify(marker.engine)}); restore it from a backup, or rewrite it with the engine the store was made with, e.g. {"engine":"bitcask","markerVersion":1}`,
+      { details: { file: MARKER_FILE, path: file } },
     );
   }
   if (marker.markerVersion > MARKER_VERSION) {
@@ -51,7 +68,7 @@ export function readMarker(dir: string): StoreMarker | undefined {
 /** Creates `dir` if needed and records `engine` as its creator. */
 export function writeMarker(dir: string, engine: string): void {
   fs.mkdirSync(dir, { recursive: true });
-  const marker: StoreMarker = { engine, markerVersion: MARKER_VERSION };
+  const marker = { engine, markerVersion: MARKER_VERSION, crc32: markerCrc(engine, MARKER_VERSION) };
   writeFileAtomicSync(path.join(dir, MARKER_FILE), `${JSON.stringify(marker)}\n`);
 }
 

@@ -323,6 +323,25 @@ export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
         expect(typeof stats.diskBytes).toBe('number');
         if (h.supports.directory) expect(stats.diskBytes).toBeGreaterThan(0);
       });
+      withStore('verify of a healthy store finds no problem and changes nothing', async (db) => {
+        for (let i = 0; i < 100; i++) await db.set(`k${i}`, `v${i}`);
+        for (let i = 0; i < 100; i += 4) await db.delete(`k${i}`);
+        const before = await collect(db.scan());
+        const report = await db.verify();
+        expect(report).toMatchObject({ ok: true, problems: [] });
+        expect(Object.values(report.checked).some((n) => n > 0)).toBe(true);
+        expect(Array.isArray(report.notChecked)).toBe(true);
+        expect(await collect(db.scan())).toEqual(before);
+      });
+      withStore('overlapping compactions queue: both succeed and the store keeps taking writes', async (db) => {
+        for (let i = 0; i < 50; i++) await db.set(`k${i}`, `v${i}`);
+        for (let i = 0; i < 50; i += 2) await db.delete(`k${i}`);
+        const results = await Promise.allSettled([db.compact(), db.compact(), db.compact()]);
+        expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
+        await db.set('after', 'compaction');
+        expect((await db.get('after'))?.toString()).toBe('compaction');
+        expect(await db.count()).toBe(26);
+      });
     });
 
     if (h.supports.persistent) describe('persistence', () => {
@@ -363,6 +382,7 @@ export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
           it(`opens and writes under the "${policy}" sync policy it claims`, async () => {
             const db = await h.open(policy);
             try {
+              expect(db.syncPolicy).toBe(policy);
               await db.set('k', policy);
               expect((await db.get('k'))!.toString()).toBe(policy);
             } finally {

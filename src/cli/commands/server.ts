@@ -1,7 +1,6 @@
 /** `kvs server`: serves one store over RESP (and optionally HTTP) until SIGINT or SIGTERM. */
 import { Flags } from '@oclif/core';
 import * as path from 'node:path';
-import { defaultSyncFor } from '../../engine/open-store.js';
 import { ErrorCodes, KvsError, openStore, type OpenOptions } from '../../index.js';
 import { RespServer } from '../../server/resp/resp-server.js';
 import { DEFAULT_LIMITS } from '../../server/resp/limits.js';
@@ -59,7 +58,7 @@ export default class Server extends BaseCommand {
     const dir = store.supports.directory ? path.resolve(flags.dir) : '';
     const version = this.config.version;
     const service = new KvService(store, { engine: store.name, dir, version });
-    const sync = flags.sync ?? defaultSyncFor(store.supports); // what openStore chose
+    const sync = store.syncPolicy;
     let resp: RespServer | undefined;
     let httpServer: { host: string; port: number; close(): Promise<void> } | undefined;
     try {

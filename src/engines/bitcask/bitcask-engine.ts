@@ -11,20 +11,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BaseEngine } from '../../engine/base-engine.js';
 import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
-import { inRange, type Bound, type KeyRange } from '../../engine/key-range.js';
+import { inRange, resumeAfter, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
 import { BoundedHeap } from '../../util/bounded-heap.js';
 import { compareBytes } from '../../util/bytes.js';
 import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
-import { GroupSync } from '../../util/group-sync.js';
+import { GroupSync } from '../shared/group-sync.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
 import { formatFileId } from './file-names.js';
 import { extendHint } from './hint-coverage.js';
 import type { Keydir } from './keydir.js';
 import { loadStore, type TornTail } from './load-store.js';
-import { DirectoryLock, LOCK_FILE } from '../../util/dir-lock.js';
+import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { mergeFiles } from './merge.js';
 import { shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
@@ -70,7 +70,7 @@ export class BitcaskEngine extends BaseEngine {
   readonly #openedInMs: number;
 
   private constructor(dir: string, opts: EngineOpenOptions, options: BitcaskOptions, lock: DirectoryLock | undefined, started: number) {
-    super(opts.readOnly);
+    super(opts);
     this.#dir = dir;
     this.#options = options;
     this.#sync = opts.sync;
@@ -140,8 +140,7 @@ export class BitcaskEngine extends BaseEngine {
         if (--remaining === 0) return;
       }
       if (!skipped || complete) return;
-      const after: Bound = { key: keys.at(-1)!, inclusive: false };
-      current = range.reverse ? { ...current, upper: after } : { ...current, lower: after };
+      current = resumeAfter(current, keys.at(-1)!);
     }
   }
 

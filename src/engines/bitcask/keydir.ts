@@ -21,6 +21,7 @@
  *   compacted (copied, live keys only) once garbage exceeds half of the bytes written.
  */
 import { MAX_KEY_BYTES } from '../../engine/limits.js';
+import { murmur3 } from '../../util/murmur3.js';
 
 /** Width of the per-entry columns: five u32 columns, the arena offset (u32) and length (u16). */
 export const ENTRY_BYTES = 4 + 4 + 4 + 4 + 4 + 4 + 2;
@@ -346,37 +347,10 @@ function nextPowerOfTwo(n: number): number {
 }
 
 /**
- * MurmurHash3 x86_32 (seed 0) over the key bytes. Four bytes per round with Math.imul keeps it
- * fast for short keys, and its finalizer avalanches, so keys differing only in their last digit
- * ("key000001", "key000002") land in unrelated index slots (FNV-1a alone clusters them).
+ * The keydir's hash: MurmurHash3 x86_32 with seed 0. Its finalizer avalanches, so keys differing
+ * only in their last digit ("key000001", "key000002") land in unrelated index slots (FNV-1a alone
+ * clusters them).
  */
 export function hashBytes(bytes: Uint8Array): number {
-  const length = bytes.length;
-  const blocksEnd = length & ~3;
-  let h = 0;
-  let i = 0;
-  for (; i < blocksEnd; i += 4) {
-    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const tail = length & 3;
-  if (tail !== 0) {
-    let k = bytes[i]!;
-    if (tail > 1) k |= bytes[i + 1]! << 8;
-    if (tail > 2) k |= bytes[i + 2]! << 16;
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, 0x1b873593);
-  }
-  h ^= length;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmur3(bytes, 0);
 }

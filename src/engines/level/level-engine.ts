@@ -13,12 +13,12 @@ import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../../util/abstract-level.js';
-import { DeferredSync } from '../../util/deferred-sync.js';
+import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../shared/abstract-level.js';
+import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
-import { parseEngineOptions } from '../../util/options.js';
-import { reseekingScan, type Entry } from '../../util/resumable-scan.js';
-import { copyWrites, WritePipeline } from '../../util/write-pipeline.js';
+import { parseEngineOptions } from '../shared/options.js';
+import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
+import { copyWrites, WritePipeline } from '../shared/write-pipeline.js';
 import { mapLevelError } from './level-errors.js';
 
 export const levelSupports: Supports = {
@@ -54,7 +54,7 @@ export class LevelEngine extends BaseEngine {
   readonly #logSync: DeferredSync;
 
   private constructor(dir: string, dbDir: string, db: Db, opts: EngineOpenOptions) {
-    super(opts.readOnly);
+    super(opts);
     this.#dir = dir;
     this.#dbDir = dbDir;
     this.#db = db;

@@ -17,9 +17,9 @@ import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { DeferredSync } from '../../util/deferred-sync.js';
+import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
-import { pagedScan, type Entry } from '../../util/resumable-scan.js';
+import { pagedScan, type Entry } from '../shared/resumable-scan.js';
 import { KeySpace } from './key-space.js';
 import { checkDataFile, mapLmdbError } from './lmdb-errors.js';
 import { parseLmdbOptions } from './options.js';
@@ -57,7 +57,7 @@ export class LmdbEngine extends BaseEngine {
   readonly #envSync: DeferredSync;
 
   private constructor(dir: string, file: string, root: RootDatabase, opts: EngineOpenOptions) {
-    super(opts.readOnly);
+    super(opts);
     this.#dir = dir;
     this.#file = file;
     this.#root = root;

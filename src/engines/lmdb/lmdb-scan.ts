@@ -5,7 +5,7 @@
  */
 import { aboveLower, belowUpper, type KeyRange } from '../../engine/key-range.js';
 import { compareBytes } from '../../util/bytes.js';
-import type { Entry } from '../../util/resumable-scan.js';
+import type { Entry } from '../shared/resumable-scan.js';
 import type { Database } from 'lmdb';
 import { decodeBucket } from './long-keys.js';
 

@@ -1,5 +1,5 @@
 /** Engine options of the LMDB engine, validated before lmdb-js sees them. */
-import { parseEngineOptions } from '../../util/options.js';
+import { parseEngineOptions } from '../shared/options.js';
 
 /** The engine options: only `mapSize` (bytes of address space to map; lmdb-js grows it when needed). */
 export function parseLmdbOptions(options: Record<string, unknown>): number | undefined {

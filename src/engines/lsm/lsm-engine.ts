@@ -6,10 +6,10 @@
  */
 import { BaseEngine } from '../../engine/base-engine.js';
 import { ioError } from '../../engine/errors.js';
-import type { KeyRange } from '../../engine/key-range.js';
+import { resumeAfter, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { DirectoryLock } from '../../util/dir-lock.js';
+import { DirectoryLock } from '../shared/dir-lock.js';
 import { BackgroundWorker, yieldToLoop } from './background.js';
 import { EntryKind } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
@@ -51,7 +51,7 @@ export class LsmEngine extends BaseEngine {
   #countCache: { seq: number; version: Version; count: number } | undefined;
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
-    super(opts.readOnly);
+    super(opts);
     this.#s = s;
     this.#lock = lock;
     this.#tornTails = tornTails;
@@ -118,8 +118,7 @@ export class LsmEngine extends BaseEngine {
           continue;
         }
         view.release();
-        const after = { key: entry[0], inclusive: false };
-        view = openView(this.#s, range.reverse ? { ...range, upper: after } : { ...range, lower: after });
+        view = openView(this.#s, resumeAfter(range, entry[0]));
         view.it.first();
       }
     } finally {

@@ -4,6 +4,7 @@
  * L1 budget growing 10x per level, 2 MiB target files, 4 KiB blocks, 10 bloom bits per key).
  */
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { resolveEngineOptions, type OptionSpec } from '../shared/options.js';
 
 export interface LsmOptions {
   /** The memtable becomes immutable and is flushed to an SSTable at this many bytes. Default 4 MiB. */
@@ -55,39 +56,26 @@ export const DEFAULT_OPTIONS: LsmOptions = {
 
 const GiB = 1024 * 1024 * 1024;
 
-function integer(raw: Record<string, unknown>, name: keyof LsmOptions, min: number, max: number): number {
-  const value = raw[name] ?? DEFAULT_OPTIONS[name];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `lsm option ${name} must be an integer from ${min} to ${max}; got ${String(value)}`);
-  }
-  return value;
-}
+const SPEC = {
+  memtableSize: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
+  l0CompactionTrigger: { type: 'integer', min: 1, max: 1000 },
+  l0SlowdownTrigger: { type: 'integer', min: 1, max: 1000 },
+  l0StopTrigger: { type: 'integer', min: 1, max: 1000 },
+  level1MaxBytes: { type: 'integer', min: 1024, max: 1024 * GiB, unit: 'of bytes' },
+  levelSizeRatio: { type: 'integer', min: 2, max: 1000 },
+  levels: { type: 'integer', min: 2, max: 20 },
+  targetFileSize: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
+  blockSize: { type: 'integer', min: 256, max: 16 * 1024 * 1024, unit: 'of bytes' },
+  restartInterval: { type: 'integer', min: 1, max: 1024 },
+  bloomBitsPerKey: { type: 'integer', min: 0, max: 64 },
+  blockCacheSize: { type: 'integer', min: 0, max: 64 * GiB, unit: 'of bytes' },
+  compactionSliceBytes: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
+  autoCompact: { type: 'boolean' },
+} as const satisfies Record<keyof LsmOptions, OptionSpec>;
 
 /** Validated options; throws INVALID_ARGUMENT naming the first unknown or out-of-range key. */
 export function parseOptions(raw: Record<string, unknown>): LsmOptions {
-  for (const name of Object.keys(raw)) {
-    if (!(name in DEFAULT_OPTIONS)) {
-      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `unknown lsm option "${name}"; known options: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
-    }
-  }
-  const autoCompact = raw.autoCompact ?? DEFAULT_OPTIONS.autoCompact;
-  if (typeof autoCompact !== 'boolean') throw new KvsError(ErrorCodes.INVALID_ARGUMENT, 'lsm option autoCompact must be true or false');
-  const options: LsmOptions = {
-    memtableSize: integer(raw, 'memtableSize', 1024, GiB),
-    l0CompactionTrigger: integer(raw, 'l0CompactionTrigger', 1, 1000),
-    l0SlowdownTrigger: integer(raw, 'l0SlowdownTrigger', 1, 1000),
-    l0StopTrigger: integer(raw, 'l0StopTrigger', 1, 1000),
-    level1MaxBytes: integer(raw, 'level1MaxBytes', 1024, 1024 * GiB),
-    levelSizeRatio: integer(raw, 'levelSizeRatio', 2, 1000),
-    levels: integer(raw, 'levels', 2, 20),
-    targetFileSize: integer(raw, 'targetFileSize', 1024, GiB),
-    blockSize: integer(raw, 'blockSize', 256, 16 * 1024 * 1024),
-    restartInterval: integer(raw, 'restartInterval', 1, 1024),
-    bloomBitsPerKey: integer(raw, 'bloomBitsPerKey', 0, 64),
-    blockCacheSize: integer(raw, 'blockCacheSize', 0, 64 * GiB),
-    compactionSliceBytes: integer(raw, 'compactionSliceBytes', 1024, GiB),
-    autoCompact,
-  };
+  const options = resolveEngineOptions('lsm', raw, SPEC, DEFAULT_OPTIONS);
   if (!(options.l0CompactionTrigger <= options.l0SlowdownTrigger && options.l0SlowdownTrigger <= options.l0StopTrigger)) {
     throw new KvsError(
       ErrorCodes.INVALID_ARGUMENT,

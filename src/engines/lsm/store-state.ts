@@ -4,7 +4,7 @@
  */
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { EngineOpenOptions, SyncPolicy } from '../../engine/types.js';
-import { GroupSync } from '../../util/group-sync.js';
+import { GroupSync } from '../shared/group-sync.js';
 import type { EngineCounters } from './lsm-stats.js';
 import type { Memtable } from './memtable/memtable.js';
 import type { LsmOptions } from './options.js';

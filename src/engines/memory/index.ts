@@ -4,5 +4,5 @@ import { MemoryEngine, memorySupports } from './memory-engine.js';
 
 export const memoryEngine: EngineModule = {
   supports: memorySupports,
-  open: async (options) => new MemoryEngine(options.readOnly),
+  open: async (options) => new MemoryEngine(options),
 };

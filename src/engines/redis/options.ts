@@ -3,6 +3,7 @@
  * options with their defaults. Unknown option keys are rejected.
  */
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { resolveEngineOptions, type OptionSpec } from '../shared/options.js';
 
 export interface RedisOptions {
   /**
@@ -31,33 +32,20 @@ const MAX_NAMESPACE_BYTES = 256;
 /** The environment variable the CLI reads the URL from (named in messages). */
 export const URL_ENV = 'KVS_REDIS_URL';
 
-function integer(raw: Record<string, unknown>, name: 'connectTimeoutMs' | 'commandTimeoutMs' | 'scanCount', min: number, max: number): number {
-  const value = raw[name] ?? DEFAULT_OPTIONS[name];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `redis option ${name} must be an integer from ${min} to ${max}; got ${String(value)}`);
-  }
-  return value;
-}
+const SPEC = {
+  namespace: {
+    type: 'string',
+    accepts: (ns: string) => ns !== '' && !ns.includes(':') && Buffer.byteLength(ns) <= MAX_NAMESPACE_BYTES,
+    description: `a non-empty string of at most ${MAX_NAMESPACE_BYTES} bytes without ":"`,
+  },
+  connectTimeoutMs: { type: 'integer', min: 1, max: 600_000 },
+  commandTimeoutMs: { type: 'integer', min: 1, max: 3_600_000 },
+  scanCount: { type: 'integer', min: 1, max: 1_000_000 },
+} as const satisfies Record<keyof RedisOptions, OptionSpec>;
 
+/** Validated options with defaults filled in; throws INVALID_ARGUMENT naming the first unknown or bad key. */
 export function parseOptions(raw: Record<string, unknown>): RedisOptions {
-  for (const name of Object.keys(raw)) {
-    if (!(name in DEFAULT_OPTIONS)) {
-      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `unknown redis option "${name}"; known options: ${Object.keys(DEFAULT_OPTIONS).join(', ')}`);
-    }
-  }
-  const namespace = raw.namespace ?? DEFAULT_OPTIONS.namespace;
-  if (typeof namespace !== 'string' || namespace === '' || namespace.includes(':') || Buffer.byteLength(namespace) > MAX_NAMESPACE_BYTES) {
-    throw new KvsError(
-      ErrorCodes.INVALID_ARGUMENT,
-      `redis option namespace must be a non-empty string of at most ${MAX_NAMESPACE_BYTES} bytes without ":"; got ${JSON.stringify(namespace)}`,
-    );
-  }
-  return {
-    namespace,
-    connectTimeoutMs: integer(raw, 'connectTimeoutMs', 1, 600_000),
-    commandTimeoutMs: integer(raw, 'commandTimeoutMs', 1, 3_600_000),
-    scanCount: integer(raw, 'scanCount', 1, 1_000_000),
-  };
+  return resolveEngineOptions('redis', raw, SPEC, DEFAULT_OPTIONS);
 }
 
 /** Checks that `url` is given and is a redis:// or rediss:// URL; returns it unchanged. */

@@ -39,7 +39,7 @@ export class RedisEngine extends BaseEngine {
   readonly #options: RedisOptions;
 
   private constructor(connection: RedisConnection, options: RedisOptions, readOnly: boolean) {
-    super(readOnly);
+    super({ readOnly, sync: 'never' }); // durability is the server's appendfsync
     this.#connection = connection;
     this.#options = options;
     this.#space = new KeySpace(options.namespace);

@@ -3,7 +3,7 @@
  * abstract-leveldown 7 callback API). RocksDB's files live in `<dir>/rocksdb/`.
  *
  * Concurrency: every native call runs on the libuv thread pool. Writes go through the write
- * pipeline (util/write-pipeline.ts: one native batch in flight, issue order kept, an overlay of
+ * pipeline (engines/shared/write-pipeline.ts: one native batch in flight, issue order kept, an overlay of
  * uncommitted writes that reads consult first); scans read native iterators and re-seek after any write issued meanwhile.
  * A get issued *before* an unawaited write may still observe that write (it reads when a pool
  * thread runs it); every write issued before a get is always seen.
@@ -13,12 +13,12 @@ import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../../util/abstract-level.js';
-import { DeferredSync } from '../../util/deferred-sync.js';
+import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../shared/abstract-level.js';
+import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
-import { parseEngineOptions } from '../../util/options.js';
-import { reseekingScan, type Entry } from '../../util/resumable-scan.js';
-import { copyWrites, WritePipeline, type PendingWrite } from '../../util/write-pipeline.js';
+import { parseEngineOptions } from '../shared/options.js';
+import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
+import { copyWrites, WritePipeline, type PendingWrite } from '../shared/write-pipeline.js';
 import { call, openRocksDb, ROCKSDB_PACKAGE_VERSION, type RocksDb } from './binding.js';
 import { mapRocksError } from './rocksdb-errors.js';
 
@@ -60,7 +60,7 @@ export class RocksdbEngine extends BaseEngine {
   #closed = false;
 
   private constructor(dir: string, dbDir: string, db: RocksDb, opts: EngineOpenOptions) {
-    super(opts.readOnly);
+    super(opts);
     this.#dir = dir;
     this.#dbDir = dbDir;
     this.#db = db;

@@ -1,5 +1,5 @@
 /** Engine options of the SQLite engine, validated before the library sees them. */
-import { parseEngineOptions } from '../../util/options.js';
+import { resolveEngineOptions } from '../shared/options.js';
 
 export interface SqliteTuning {
   /** How long a write waits for another connection's write lock before LOCKED (SQLite busy_timeout). */
@@ -17,5 +17,5 @@ const SPEC = {
 
 /** Validates `options` and fills in defaults; unknown keys and bad values are INVALID_ARGUMENT. */
 export function parseSqliteOptions(options: Record<string, unknown>): SqliteTuning {
-  return { ...DEFAULT_SQLITE_TUNING, ...parseEngineOptions('sqlite', options, SPEC) };
+  return resolveEngineOptions('sqlite', options, SPEC, DEFAULT_SQLITE_TUNING);
 }

@@ -15,9 +15,9 @@ import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { DeferredSync } from '../../util/deferred-sync.js';
+import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
-import { pagedScan, type Entry } from '../../util/resumable-scan.js';
+import { pagedScan, type Entry } from '../shared/resumable-scan.js';
 import { parseSqliteOptions } from './options.js';
 import { mapSqliteError } from './sqlite-errors.js';
 
@@ -62,7 +62,7 @@ export class SqliteEngine extends BaseEngine {
   readonly #checkpointer: DeferredSync;
 
   private constructor(dir: string, file: string, db: Database.Database, opts: EngineOpenOptions) {
-    super(opts.readOnly);
+    super(opts);
     this.#dir = dir;
     this.#file = file;
     this.#db = db;

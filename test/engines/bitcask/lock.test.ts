@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it, expect } from 'vitest';
 import { ErrorCodes } from '../../../src/index.js';
-import { LOCK_FILE } from '../../../src/util/dir-lock.js';
+import { LOCK_FILE } from '../../../src/engines/shared/dir-lock.js';
 import { open, tempDir } from './store-dir.js';
 
 /** A store that exists (marker written) and is closed. */

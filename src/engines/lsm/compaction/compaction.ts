@@ -128,7 +128,7 @@ function baseLevelCheck(version: Version, from: number): (key: Buffer) => boolea
           if (compareBytes(key, f.smallest) >= 0) return false;
           break;
         }
-        cursors[level]++;
+        cursors[level] = cursors[level]! + 1;
       }
     }
     return true;

@@ -4,6 +4,7 @@
  * d = h rotated right by 17), as LevelDB's bloom does, so a lookup hashes the key once.
  * Immutable once built; safe to share.
  */
+import { murmur3 } from '../../../util/murmur3.js';
 import { tableCorruption, type BlockSource } from './corruption.js';
 
 /** Fewest filter bits, so that a table of very few keys still gets a useful filter: 64. */
@@ -11,40 +12,12 @@ export const MIN_FILTER_BITS = 64;
 /** Most probes per key (the k byte); more only costs time. */
 export const MAX_PROBES = 30;
 
-/**
- * MurmurHash3 (x86, 32-bit) of `key`. Written here rather than taken from a package because the
- * filter format depends on the exact function and it is 25 lines.
- */
-export function bloomHash(key: Uint8Array, seed = 0xbc9f1d34): number {
-  const c1 = 0xcc9e2d51;
-  const c2 = 0x1b873593;
-  let h = seed >>> 0;
-  const len = key.length;
-  const blocks = len & ~3;
-  for (let i = 0; i < blocks; i += 4) {
-    let k = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24);
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, c2);
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  const rest = len & 3;
-  if (rest > 0) {
-    let k = key[blocks]!;
-    if (rest > 1) k |= key[blocks + 1]! << 8;
-    if (rest > 2) k |= key[blocks + 2]! << 16;
-    k = Math.imul(k, c1);
-    k = (k << 15) | (k >>> 17);
-    h ^= Math.imul(k, c2);
-  }
-  h ^= len;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+/** Seed of the filter's hash (LevelDB's bloom seed); the filter format depends on it. */
+const BLOOM_SEED = 0xbc9f1d34;
+
+/** The filter's hash of `key`: MurmurHash3 x86_32 with the bloom seed. */
+export function bloomHash(key: Uint8Array): number {
+  return murmur3(key, BLOOM_SEED);
 }
 
 /** Probes per key for `bitsPerKey`: round(bitsPerKey * ln 2), the optimum, clamped to 1..30. */
@@ -63,7 +36,7 @@ export function buildBloomFilter(hashes: Uint32Array, count: number, bitsPerKey:
     const delta = ((h >>> 17) | (h << 15)) >>> 0;
     for (let j = 0; j < k; j++) {
       const pos = h % bits;
-      out[pos >>> 3] |= 1 << (pos & 7);
+      out[pos >>> 3] = out[pos >>> 3]! | (1 << (pos & 7));
       h = (h + delta) >>> 0;
     }
   }

@@ -5,15 +5,9 @@
  * it has not reached yet and never yields a key twice. Engines never import each other: the
  * adapters share these loops from here.
  */
-import type { KeyRange } from '../engine/key-range.js';
+import { resumeAfter, type KeyRange } from '../../engine/key-range.js';
 
 export type Entry = [key: Buffer, value: Buffer];
-
-/** `cursor` narrowed to the keys that come after `key` in `range`'s direction. */
-export function resumeAfter(range: KeyRange, cursor: KeyRange, key: Buffer): KeyRange {
-  const after = { key, inclusive: false };
-  return range.reverse ? { ...cursor, upper: after } : { ...cursor, lower: after };
-}
 
 /**
  * For synchronous libraries (sqlite, lmdb): reads pages of up to `pageSize` entries with
@@ -30,7 +24,7 @@ export function* pagedScan(range: KeyRange, pageSize: number, generation: () => 
       if (generation() !== start) break;
       yield entry;
       if (--remaining === 0) return;
-      cursor = resumeAfter(range, cursor, entry[0]);
+      cursor = resumeAfter(cursor, entry[0]);
     }
     if (generation() === start && page.length < pageSize) return;
   }
@@ -64,7 +58,7 @@ export async function* reseekingScan(range: KeyRange, writes: WriteGeneration, o
       }
       yield entry;
       if (--remaining === 0) return;
-      cursor = resumeAfter(range, cursor, entry[0]);
+      cursor = resumeAfter(cursor, entry[0]);
     }
     if (!moved) return;
   }

@@ -2,13 +2,13 @@
  * What the adapters over LevelDB-family libraries share: classic-level (abstract-level) and the
  * rocksdb package (abstract-leveldown) take the same open options, batch operations and iterator
  * ranges, and keep their files in a folder of their own inside the store directory.
- * Engines never import each other, so this lives here; it imports only the engine contract.
+ * Engines never import each other, so this lives in engines/shared; it imports only the engine contract.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ErrorCodes, KvsError } from '../engine/errors.js';
-import type { KeyRange } from '../engine/key-range.js';
-import type { CompactResult } from '../engine/types.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import type { KeyRange } from '../../engine/key-range.js';
+import type { CompactResult } from '../../engine/types.js';
 import type { OptionSpec } from './options.js';
 import type { PendingWrite } from './write-pipeline.js';
 

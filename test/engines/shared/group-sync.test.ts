@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GroupSync } from '../../src/util/group-sync.js';
+import { GroupSync } from '../../../src/engines/shared/group-sync.js';
 
 const tick = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 5));
 

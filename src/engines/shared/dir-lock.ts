@@ -7,8 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ErrorCodes, KvsError } from '../engine/errors.js';
-import { isProcessAlive } from './process.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { isProcessAlive } from '../../util/process.js';
 
 export const LOCK_FILE = 'LOCK';
 

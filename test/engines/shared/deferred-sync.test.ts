@@ -1,6 +1,6 @@
 /** DeferredSync: the pending-commit flag, the interval timer and the flush at close. */
 import { describe, expect, it } from 'vitest';
-import { DeferredSync } from '../../src/util/deferred-sync.js';
+import { DeferredSync } from '../../../src/engines/shared/deferred-sync.js';
 
 describe('DeferredSync', () => {
   it('flush syncs iff a commit is pending, and counts the syncs', async () => {

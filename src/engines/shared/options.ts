@@ -3,7 +3,7 @@
  * declarative spec: unknown names and values of the wrong type or range are INVALID_ARGUMENT, with
  * a message naming the engine, the option and what it accepts. Pure functions.
  */
-import { ErrorCodes, KvsError } from '../engine/errors.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
 
 /** An integer option (safe integers only) in `[min, max]`. */
 export interface IntegerOption {
@@ -15,13 +15,27 @@ export interface IntegerOption {
   unit?: string;
 }
 
+/** A finite number (fractions allowed) in `[min, max]`. */
+export interface NumberOption {
+  type: 'number';
+  min: number;
+  max: number;
+}
+
 export interface BooleanOption {
   type: 'boolean';
 }
 
-export type OptionSpec = IntegerOption | BooleanOption;
+/** A string that `accepts` approves; `description` says in words what is accepted ("a name without ':'"). */
+export interface StringOption {
+  type: 'string';
+  accepts: (value: string) => boolean;
+  description: string;
+}
 
-type ValueOf<S extends OptionSpec> = S extends BooleanOption ? boolean : number;
+export type OptionSpec = IntegerOption | NumberOption | BooleanOption | StringOption;
+
+type ValueOf<S extends OptionSpec> = S extends BooleanOption ? boolean : S extends StringOption ? string : number;
 
 /** The options a spec accepts; a name the caller did not give is absent. */
 export type ParsedOptions<Spec extends Record<string, OptionSpec>> = { -readonly [K in keyof Spec]?: ValueOf<Spec[K]> };
@@ -46,15 +60,39 @@ export function parseEngineOptions<Spec extends Record<string, OptionSpec>>(engi
   return out as ParsedOptions<Spec>;
 }
 
+/**
+ * `defaults` with every option of `raw` that `spec` accepts put in: parseEngineOptions, then the
+ * defaults for the names the caller did not give. The one way an engine turns raw options into its
+ * settings.
+ */
+export function resolveEngineOptions<Spec extends Record<string, OptionSpec>, T extends { [K in keyof Spec]: ValueOf<Spec[K]> }>(
+  engine: string,
+  raw: Record<string, unknown>,
+  spec: Spec,
+  defaults: T,
+): T {
+  return { ...defaults, ...parseEngineOptions(engine, raw, spec) };
+}
+
 /** True iff `value` is valid for `option`. */
 function accepts(option: OptionSpec, value: unknown): boolean {
-  if (option.type === 'boolean') return typeof value === 'boolean';
-  return Number.isSafeInteger(value) && (value as number) >= option.min && (value as number) <= (option.max ?? Number.MAX_SAFE_INTEGER);
+  switch (option.type) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'string':
+      return typeof value === 'string' && option.accepts(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value) && value >= option.min && value <= option.max;
+    case 'integer':
+      return Number.isSafeInteger(value) && (value as number) >= option.min && (value as number) <= (option.max ?? Number.MAX_SAFE_INTEGER);
+  }
 }
 
 /** What `option` accepts, in words: "true or false", "a positive integer of bytes", "an integer from 2 to 9". */
 function describe(option: OptionSpec): string {
   if (option.type === 'boolean') return 'true or false';
+  if (option.type === 'string') return option.description;
+  if (option.type === 'number') return `a number from ${option.min} to ${option.max}`;
   const unit = option.unit === undefined ? '' : ` ${option.unit}`;
   if (option.max === undefined && option.min === 1) return `a positive integer${unit}`;
   if (option.max === undefined && option.min === 0) return `a non-negative integer${unit}`;

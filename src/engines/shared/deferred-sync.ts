@@ -5,7 +5,7 @@
  * Concurrency: one JS thread; a timer tick that finds a sync failing leaves the commits pending
  * for the next tick or for close, which reports the error.
  */
-import type { SyncPolicy } from '../engine/types.js';
+import type { SyncPolicy } from '../../engine/types.js';
 
 export class DeferredSync {
   readonly #sync: () => void | Promise<void>;

@@ -1,7 +1,8 @@
 /** Scans that re-read after writes: pagedScan (synchronous libraries) and reseekingScan (a write pipeline), over a sorted in-memory array. */
 import { describe, expect, it } from 'vitest';
-import { inRange, type KeyRange } from '../../src/engine/key-range.js';
-import { pagedScan, reseekingScan, resumeAfter, type Entry } from '../../src/util/resumable-scan.js';
+import { inRange, type KeyRange } from '../../../src/engine/key-range.js';
+import { resumeAfter } from '../../../src/engine/key-range.js';
+import { pagedScan, reseekingScan, type Entry } from '../../../src/engines/shared/resumable-scan.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const all = (reverse = false, limit = Infinity): KeyRange => ({ reverse, limit });
@@ -38,9 +39,9 @@ const keysOf = (entries: Iterable<Entry>): string[] => [...entries].map(([k]) =>
 describe('resumeAfter', () => {
   it('moves the lower bound forward, or the upper bound back when reverse, and keeps the other bound', () => {
     const range: KeyRange = { lower: { key: b('a'), inclusive: true }, upper: { key: b('z'), inclusive: true }, limit: 5, reverse: false };
-    expect(resumeAfter(range, range, b('m'))).toEqual({ ...range, lower: { key: b('m'), inclusive: false } });
+    expect(resumeAfter(range, b('m'))).toEqual({ ...range, lower: { key: b('m'), inclusive: false } });
     const rev = { ...range, reverse: true };
-    expect(resumeAfter(rev, rev, b('m'))).toEqual({ ...rev, upper: { key: b('m'), inclusive: false } });
+    expect(resumeAfter(rev, b('m'))).toEqual({ ...rev, upper: { key: b('m'), inclusive: false } });
   });
 });
 

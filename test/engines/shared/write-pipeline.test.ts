@@ -1,6 +1,6 @@
 /** The ordered write pipeline, against a fake native store whose batches complete when the test says so. */
 import { describe, expect, it } from 'vitest';
-import { copyWrites, WritePipeline, type PendingWrite } from '../../src/util/write-pipeline.js';
+import { copyWrites, WritePipeline, type PendingWrite } from '../../../src/engines/shared/write-pipeline.js';
 
 const b = (s: string): Buffer => Buffer.from(s);
 const set = (k: string, v: string): PendingWrite => ({ key: b(k), value: b(v) });
