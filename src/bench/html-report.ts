@@ -55,7 +55,7 @@ export function renderHtmlReport(report: BenchReport): string {
   }
   if (report.verdict !== undefined) out.push(renderVerdictHtml(report.verdict));
   // Each swatch sits inside the same element as its own engine's name, so they cannot drift apart.
-  out.push(`<p class="legend">${engines.map((e) => `<span class="key"><span class="swatch" style="background:${color(e)}"></span>${escapeXml(e)}</span>`).join('')}</p>`);
+  out.push(`<p class="legend">${engines.map((e) => `<span class="key"><span class="swatch" style="background:${color(e)}"></span><span class="name">${escapeXml(e)}</span></span>`).join('')}</p>`);
 
   out.push('<h2>Throughput (operations per second; batched rows count keys)</h2><div class="grid">');
   for (const workload of c.workloads) {
