@@ -26,7 +26,7 @@ pre{background:#f7f7f7;padding:12px;overflow-x:auto;font-size:12px}.failed,.inco
 .legend{display:flex;flex-wrap:wrap;gap:4px 18px;margin:10px 0}.legend .key{display:inline-flex;align-items:center;gap:5px}
 .legend .swatch{display:inline-block;width:12px;height:12px;border-radius:2px}
 .verdict table{border-collapse:collapse;width:100%}.verdict td,.verdict th{text-align:left;vertical-align:top;padding:4px 8px;border-bottom:1px solid #e4e4e4}
-.verdict td:first-child{white-space:nowrap;font-weight:600}.verdict tr.tie td:nth-child(2){color:#666}.verdict li{margin:4px 0}`;
+.verdict td:first-child{white-space:nowrap;font-weight:600}.verdict td:nth-child(2){width:30%}.verdict code{font-size:12px;background:#f3f3f3;padding:0 2px}.verdict tr.tie td:nth-child(2){color:#666}.verdict li{margin:4px 0}`;
 
 /** JSON that can sit inside a <script> element: "<" never appears, so "</script>" cannot. */
 export function embedJson(value: unknown): string {

@@ -10,6 +10,9 @@ import type { Verdict } from './verdict.js';
 /** Width of the wrapped verdict lines. */
 const WIDTH = 100;
 
+/** Escaped text, with `code` spans (option values, function names in the traits) set as code. */
+const html = (text: string): string => escapeXml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
 /** The verdict section of the text report, as lines. */
 export function renderVerdictText(verdict: Verdict): string[] {
   const lines: string[] = ['verdict, per workload (from this run\'s figures):'];
@@ -28,15 +31,15 @@ export function renderVerdictText(verdict: Verdict): string[] {
 /** The verdict section of the HTML report. */
 export function renderVerdictHtml(verdict: Verdict): string {
   const out: string[] = ['<section class="verdict"><h2>Verdict</h2>'];
-  out.push(`<p class="meta">${[verdict.rule, ...verdict.notes].map(escapeXml).join('<br>')}</p>`);
+  out.push(`<p class="meta">${[verdict.rule, ...verdict.notes].map(html).join('<br>')}</p>`);
   out.push('<table><thead><tr><th>workload</th><th>verdict</th><th>why</th></tr></thead><tbody>');
   for (const w of verdict.workloads) {
-    out.push(`<tr class="${w.winner === null ? 'tie' : 'win'}"><td>${escapeXml(w.workload)}</td><td>${escapeXml(w.text)}</td><td>${escapeXml(w.why)}</td></tr>`);
+    out.push(`<tr class="${w.winner === null ? 'tie' : 'win'}"><td>${escapeXml(w.workload)}</td><td>${html(w.text)}</td><td>${html(w.why)}</td></tr>`);
   }
   out.push('</tbody></table>');
   if (verdict.engines.length > 0) {
     out.push('<h3>Choose this engine if …</h3><ul>');
-    for (const a of verdict.engines) out.push(`<li><b>${escapeXml(a.engine)}</b>: ${escapeXml(a.text)}</li>`);
+    for (const a of verdict.engines) out.push(`<li><b>${escapeXml(a.engine)}</b>: ${html(a.text)}</li>`);
     out.push('</ul>');
   }
   out.push('</section>');
