@@ -48,6 +48,12 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** `line` cut to `columns - 1` characters (with an ellipsis), when the width is known. */
+function fit(line: string, columns: number | undefined): string {
+  if (columns === undefined || columns <= 1 || line.length < columns) return line;
+  return `${line.slice(0, columns - 2)}…`;
+}
+
 export function createProgress(options: ProgressOptions): Progress {
   const stream = options.stream ?? process.stderr;
   const now = options.now ?? Date.now;
@@ -84,7 +90,8 @@ export function createProgress(options: ProgressOptions): Progress {
     const at = now();
     if (!force && at - lastDraw < (tty ? REDRAW_MS : logEveryMs)) return;
     lastDraw = at;
-    if (tty) stream.write(`\r\x1b[2K${describe()}`);
+    // On a terminal the line must fit: a wrapped one would not be erased by the next redraw.
+    if (tty) stream.write(`\r\x1b[2K${fit(describe(), stream.columns)}`);
     else stream.write(`${describe()}\n`);
   };
   if (!tty) lastDraw = started; // first plain line after logEverySeconds, not at once

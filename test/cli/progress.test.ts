@@ -69,6 +69,18 @@ describe('progress', () => {
     expect(text()).toContain('1/100 (0.3/min, about 5h30m left) · lsm run 1/3');
   });
 
+  it('on a narrow terminal the redrawn line is cut to fit, so no wrapped remnant is left behind', async () => {
+    const { stream, text } = fakeStream(true);
+    (stream as { columns?: number }).columns = 60;
+    const bar = createProgress({ total: 10, label: 'bench', stream, now: () => 1000 });
+    bar.status('a status long enough to overflow sixty columns');
+    await new Promise(setImmediate);
+    const drawn = text().split('\r\x1b[2K').filter((l) => l !== '');
+    expect(drawn.length).toBeGreaterThan(0);
+    for (const line of drawn) expect(line.length).toBeLessThan(60);
+    expect(drawn.at(-1)).toMatch(/^bench \[-+\]   0% 0\/10 .*…$/);
+  });
+
   it('formats rates and durations', () => {
     expect([formatRate(0), formatRate(0.0001), formatRate(0.002), formatRate(0.4), formatRate(3.25), formatRate(1234.4)]).toEqual([null, '0.36/h', '0.1/min', '24/min', '3.3/s', '1234/s']);
     expect([formatDuration(45.4), formatDuration(185), formatDuration(7620)]).toEqual(['45s', '3m05s', '2h07m']);

@@ -75,12 +75,13 @@ Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; groups: ${Object.keys(WOR
           ? `bench: ${report.runs.length} run(s) done${failed.length > 0 ? `, ${failed.length} engine(s) failed` : ''}`
           : `Interrupted: the benchmark stopped and its workers were killed; the report keeps the ${finished} workload(s) that finished, marked incomplete, and the temporary directories are removed after it.`,
       );
+      // Set first: a reader that goes away mid-print (EPIPE) ends the process with this code.
+      process.exitCode = !report.complete ? 130 : failed.length > 0 ? 1 : 0;
       if (flags.out !== undefined) {
         fs.writeFileSync(flags.out, renderHtmlReport(report));
         process.stderr.write(`wrote ${flags.out}${report.complete ? '' : ' (incomplete)'}\n`);
       }
       await (flags.json ? printJson(report) : writeAll(`${renderTextReport(report).join('\n')}\n`));
-      process.exitCode = !report.complete ? 130 : failed.length > 0 ? 1 : 0;
     };
     try {
       await runBench(config, { signal: controller.signal, onEvent: progress.onEvent, onReport: deliver });
