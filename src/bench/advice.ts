@@ -13,10 +13,14 @@ import type { WorkloadInfo, WorkloadVerdict } from './verdict.js';
 export const LAGGING = 0.5;
 
 /**
- * Memory per key is weighed only from this many records on: below it, fixed costs (caches,
- * buffers, what the allocator keeps) swamp the per-key share (--quick's 2,000 records give noise).
+ * Memory per key and space amplification are weighed only from this many records on: below it,
+ * fixed costs (caches, buffers, preallocated files, what the allocator keeps) swamp the share of
+ * each record (--quick's 2,000 records give noise, and a 4 MiB SQLite WAL reads as 19x).
  */
-export const MEMORY_MIN_RECORDS = 50_000;
+export const PER_RECORD_MIN_RECORDS = 50_000;
+
+/** The whole-run figures that are per record, and so need PER_RECORD_MIN_RECORDS. */
+const PER_RECORD: readonly string[] = ['memoryPerKeyBytes', 'spaceAmplification'];
 
 /** Lagging workloads named in one sentence; the rest are counted. */
 const MAX_NAMED = 4;
@@ -73,7 +77,7 @@ export interface AdviceInput {
   workloads: readonly WorkloadInfo[];
   rows: readonly WorkloadSummary[];
   resources: readonly ResourceSummary[];
-  /** Records of the run: memory per key is weighed only from MEMORY_MIN_RECORDS on. */
+  /** Records of the run: per-record figures are weighed only from PER_RECORD_MIN_RECORDS on. */
   records: number;
 }
 
@@ -83,7 +87,7 @@ export function adviseEngines(input: AdviceInput): EngineAdvice[] {
   const kindsOf = (workloads: readonly string[]): string[] => [...new Set(workloads.flatMap((w) => (info.get(w)?.explainedBy ?? []).map((a) => KIND[a])))];
   const ops = (engine: string, workload: string): number => input.rows.find((r) => r.engine === engine && r.workload === workload)?.opsPerSec.median ?? 0;
   const share = (engine: string, v: WorkloadVerdict): number => ops(engine, v.workload) / Math.max(ops(v.ranking[0]!, v.workload), Number.MIN_VALUE);
-  const weighed = RESOURCE_FIGURES.filter((f) => f !== 'memoryPerKeyBytes' || input.records >= MEMORY_MIN_RECORDS);
+  const weighed = RESOURCE_FIGURES.filter((f) => !PER_RECORD.includes(f) || input.records >= PER_RECORD_MIN_RECORDS);
   const spreadOf = (engine: string, figure: ResourceFigure) => input.resources.find((r) => r.engine === engine)?.[figure] ?? null;
   const figuresOf = (engine: string) => Object.fromEntries(RESOURCE_FIGURES.map((f) => [f, weighed.includes(f) ? (spreadOf(engine, f)?.median ?? null) : null])) as Record<ResourceFigure, number | null>;
 

@@ -5,7 +5,7 @@
  * Pure: the same summary and profiles always give the same verdict.
  */
 import type { EngineTraits } from '../index.js';
-import { adviseEngines, MEMORY_MIN_RECORDS, type EngineAdvice } from './advice.js';
+import { adviseEngines, PER_RECORD_MIN_RECORDS, type EngineAdvice } from './advice.js';
 import { formatCount, formatRatio } from './format.js';
 import type { ResourceSummary, WorkloadSummary } from './report.js';
 import { MIN_LEAD, standing } from './standing.js';
@@ -130,7 +130,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   if (input.repeats === 1) notes.push('One round only: each range is a single run, so repeat the run (--repeats 3) before trusting a close call.');
   if (!input.complete) notes.push('The run was interrupted: an engine that did not reach a workload is missing from its verdict.');
   for (const { engine, reason } of excluded) notes.push(`${engine} is not ranked: it ${reason}.`);
-  if (input.records < MEMORY_MIN_RECORDS) notes.push(`Memory per key is not weighed below ${MEMORY_MIN_RECORDS.toLocaleString('en-US')} records, where fixed costs swamp it.`);
+  if (input.records < PER_RECORD_MIN_RECORDS) {
+    notes.push(`Memory per key and space amplification are not weighed below ${PER_RECORD_MIN_RECORDS.toLocaleString('en-US')} records, where fixed costs (caches, preallocated files) swamp them.`);
+  }
   return {
     rule: `A winner is named only when its slowest run beat the fastest run of the runner-up and its median ops/s leads by ${percent(MIN_LEAD)} or more; otherwise there is no clear winner.`,
     notes,

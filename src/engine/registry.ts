@@ -216,7 +216,7 @@ registerEngine({
     sync: 'durability is the configuration of the server: kvs cannot make it fsync',
     read: 'each get is a network round trip, answered from the memory of the server',
     miss: 'a missing key costs the same round trip as a hit',
-    scan: 'Redis keeps no order, so a scan gathers every key of its range with `SCAN`, sorts them here, then fetches the values with `MGET`',
+    scan: 'the server keeps no order, so a scan gathers every key of its range with `SCAN`, sorts them here, then fetches the values with `MGET`',
     concurrency: 'the server runs commands one at a time, and the client only waits on the network',
     footprint: 'the data lives in the memory of the server, and a reopen is a new connection',
   },

@@ -5,7 +5,7 @@
  * summary); the "choose this engine if" advice from wins, last places and whole-run figures.
  */
 import { describe, expect, it } from 'vitest';
-import { LAGGING, MEMORY_MIN_RECORDS } from '../../src/bench/advice.js';
+import { LAGGING, PER_RECORD_MIN_RECORDS } from '../../src/bench/advice.js';
 import { formatRatio, wrapText } from '../../src/bench/format.js';
 import type { ResourceSummary, WorkloadSummary } from '../../src/bench/report.js';
 import { MIN_LEAD, standing } from '../../src/bench/standing.js';
@@ -154,12 +154,15 @@ describe('choose this engine if', () => {
     expect(c!.text).toMatch(/^It won nothing clearly; it came closest in fillrandom, at 0\.3x the ops\/s of a\. Not for single writes and point reads \(last: 0\.3x the leader's ops\/s in fillrandom and 0\.1x in readrandom\)\. It needs the most memory per key \(900 B\)\./);
   });
 
-  it('memory per key is not weighed, nor shown, below MEMORY_MIN_RECORDS records', () => {
-    const v = verdictOf(rows, { summary: { workloads: rows, resources: res }, records: MEMORY_MIN_RECORDS - 1 });
-    expect(v.engines[0]!.best).toEqual([]);
-    expect(v.engines[0]!.figures.memoryPerKeyBytes).toBeNull();
-    expect(v.engines[0]!.text).not.toContain('memory per key');
-    expect(v.notes.join(' ')).toContain('Memory per key is not weighed below 50,000 records');
+  it('memory per key and space amplification are not weighed, nor shown, below PER_RECORD_MIN_RECORDS records; reopen still is', () => {
+    const v = verdictOf(rows, { summary: { workloads: rows, resources: res }, records: PER_RECORD_MIN_RECORDS - 1 });
+    const [a, b] = v.engines;
+    expect(a!.best).toEqual([]);
+    expect(a!.figures).toEqual({ memoryPerKeyBytes: null, spaceAmplification: null, writeAmplification: null, reopenMs: 60 });
+    expect(a!.text).not.toMatch(/memory per key|space amp/);
+    expect(b!.worst).toEqual([]); // its 1.6x space amplification is not held against it
+    expect(b!.best).toEqual(['reopenMs']);
+    expect(v.notes.join(' ')).toContain('Memory per key and space amplification are not weighed below 50,000 records');
   });
 
   it('an interrupted run says so in its notes', () => {
