@@ -18,6 +18,7 @@ export {
   registerEngine,
   type EngineDescriptor,
   type EngineModule,
+  type EngineTraits,
 } from './engine/registry.js';
 export { BaseEngine } from './engine/base-engine.js';
 export type { KeyRange, Bound } from './engine/key-range.js';

@@ -59,6 +59,12 @@ export interface ResourceFigures {
   reopenMs: number | null;
   /** Peak resident set of the process that ran the engine, in bytes. */
   peakRssBytes: number;
+  /**
+   * What the filled store holds in memory per record: memory in use (process-counters.ts) with the
+   * reopened main store open and filled, less the same after the warm-up (engine loaded, nothing
+   * stored), divided by the records. Null iff the run never reached that point.
+   */
+  memoryPerKeyBytes: number | null;
 }
 
 /** One (engine, repeat): the unit a worker process runs. */
@@ -76,6 +82,8 @@ export interface RunRecord {
   skipped?: { workload: string; reason: string }[];
   /** Present iff the run failed; the figures before the failure are kept. */
   error?: RunError;
+  /** True iff the run was stopped by an interruption (Ctrl-C): `workloads` holds those that finished. */
+  interrupted?: boolean;
 }
 
 export interface RunError {

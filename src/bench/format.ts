@@ -14,6 +14,35 @@ export function formatSig(n: number): string {
   return Number(n.toPrecision(3)).toString();
 }
 
+/** A ratio of two figures: 1.784 -> "1.78x", 12.34 -> "12x", 0.0123 -> "0.012x". */
+export function formatRatio(x: number): string {
+  if (!Number.isFinite(x)) return 'unboundedly many times';
+  if (x >= 10) return `${Math.round(x).toLocaleString('en-US')}x`;
+  if (x >= 1) return `${x.toFixed(2)}x`;
+  return `${Number(x.toPrecision(2))}x`;
+}
+
+/**
+ * `text` broken at spaces into lines of at most `width` characters (a longer word gets a line of
+ * its own), the first line prefixed by `first` and the rest by `rest`.
+ */
+export function wrapText(text: string, width: number, first = '', rest = first): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    if (!empty && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = rest;
+      empty = true;
+    }
+    line += empty ? word : ` ${word}`;
+    empty = false;
+  }
+  if (!empty) lines.push(line);
+  return lines;
+}
+
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
 
 /** 1536 -> "1.5 KiB". */

@@ -26,3 +26,15 @@ export function ioWriteBytes(): number | null {
 export function peakRssBytes(): number {
   return process.resourceUsage().maxRSS * 1024;
 }
+
+/**
+ * Memory in use, for taking differences: the live JavaScript heap after a full garbage collection
+ * (the worker runs with --expose-gc; without `gc`, whatever is live now) plus the resident memory
+ * outside the JavaScript heap (native allocations, mapped file pages). The heap is counted by
+ * what is live rather than by what it has reserved, which grows with allocation pressure alone.
+ */
+export function memoryInUseBytes(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + Math.max(0, m.rss - m.heapTotal);
+}

@@ -68,6 +68,7 @@ const resources = object({
   writeAmplification: nullable(num),
   reopenMs: nullable(num),
   peakRssBytes: num,
+  memoryPerKeyBytes: nullable(num),
 });
 
 const run = object({
@@ -79,12 +80,46 @@ const run = object({
   resources: nullable(resources),
   skipped: optional(array(object({ workload: str, reason: str }))),
   error: optional(object({ message: str, stage: str, code: optional(str) })),
+  interrupted: optional(bool),
+});
+
+const strings = array(str);
+const verdict = object({
+  rule: str,
+  notes: strings,
+  contenders: strings,
+  excluded: array(object({ engine: str, reason: str })),
+  workloads: array(
+    object({
+      workload: str,
+      ranking: strings,
+      runnerUp: nullable(str),
+      winner: nullable(str),
+      margin: nullable(num),
+      marginAtWorst: nullable(num),
+      text: str,
+      why: str,
+    }),
+  ),
+  engines: array(
+    object({
+      engine: str,
+      won: strings,
+      lagged: array(object({ workload: str, ofLeader: num })),
+      best: strings,
+      worst: strings,
+      figures: object({ memoryPerKeyBytes: nullable(num), spaceAmplification: nullable(num), writeAmplification: nullable(num), reopenMs: nullable(num) }),
+      text: str,
+    }),
+  ),
 });
 
 const report = object({
   schema: oneOf(REPORT_SCHEMA),
   startedAt: str,
   finishedAt: str,
+  complete: bool,
+  interruption: optional(str),
   config: object({
     engines: array(str),
     workloads: array(str),
@@ -126,9 +161,11 @@ const report = object({
         writeAmplification: nullable(spread),
         reopenMs: nullable(spread),
         peakRssBytes: nullable(spread),
+        memoryPerKeyBytes: nullable(spread),
       }),
     ),
   }),
+  verdict,
 });
 
 /** Every way `value` departs from the report's documented shape; empty iff it conforms. */

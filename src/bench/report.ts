@@ -6,6 +6,7 @@ import type { BenchConfig } from './config.js';
 import type { RunRecord } from './figures.js';
 import type { MachineInfo } from './machine.js';
 import { spreadOf, type Spread } from './stats.js';
+import type { Verdict } from './verdict.js';
 
 /** The `schema` field of every report; bumped when a field changes meaning or disappears. */
 export const REPORT_SCHEMA = 'kvs-bench/1';
@@ -46,17 +47,26 @@ export interface ResourceSummary {
   writeAmplification: Spread | null;
   reopenMs: Spread | null;
   peakRssBytes: Spread | null;
+  memoryPerKeyBytes: Spread | null;
 }
 
 export interface BenchReport {
   schema: typeof REPORT_SCHEMA;
   startedAt: string;
   finishedAt: string;
+  /**
+   * False iff the run was interrupted (Ctrl-C): then `runs` and the summary hold only the
+   * workloads that finished, and `interruption` says where it stopped.
+   */
+  complete: boolean;
+  interruption?: string;
   config: Omit<BenchConfig, 'engines' | 'url'> & { engines: string[] };
   machine: MachineInfo;
   engines: EngineEntry[];
   runs: RunRecord[];
   summary: { workloads: WorkloadSummary[]; resources: ResourceSummary[] };
+  /** Winners, margins and reasons, from the summary and the engines' registered traits (verdict.ts). */
+  verdict: Verdict;
 }
 
 /** Medians over the runs of each (engine, workload) and each engine's resources, in run order. */
@@ -94,6 +104,7 @@ export function summarize(engines: readonly string[], workloads: readonly string
       writeAmplification: spreadOf(resources.map((r) => r.writeAmplification)),
       reopenMs: spreadOf(resources.map((r) => r.reopenMs)),
       peakRssBytes: spreadOf(resources.map((r) => r.peakRssBytes)),
+      memoryPerKeyBytes: spreadOf(resources.map((r) => r.memoryPerKeyBytes)),
     });
   }
   return out;

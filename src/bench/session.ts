@@ -11,7 +11,7 @@ import { diskUsageSync } from './disk-usage.js';
 import { needsServer } from './engine-selection.js';
 import type { ResourceFigures, RunRecord, WorkloadFigures } from './figures.js';
 import { KeyCodec, ValueSource } from './keys.js';
-import { ioWriteBytes, peakRssBytes } from './process-counters.js';
+import { ioWriteBytes, peakRssBytes, memoryInUseBytes } from './process-counters.js';
 import { Random } from './random.js';
 import { streamSeed } from './seed.js';
 import { loadMain, warmUp } from './load.js';
@@ -111,6 +111,7 @@ export async function runSession(job: SessionJob, hooks: SessionHooks): Promise<
       if (onDisk) fs.rmSync(path.join(job.dir, 'warm-up'), { recursive: true, force: true });
       written = 0;
     }
+    const memoryBeforeStore = memoryInUseBytes();
     const io0 = ioWriteBytes();
     const resources: ResourceFigures = {
       records: job.num,
@@ -123,6 +124,7 @@ export async function runSession(job: SessionJob, hooks: SessionHooks): Promise<
       writeAmplification: null,
       reopenMs: null,
       peakRssBytes: 0,
+      memoryPerKeyBytes: null,
     };
     const mainDisk = (): number | null => (onDisk ? diskUsageSync(path.join(job.dir, 'main')) : null);
     const afterFill = (): void => {
@@ -130,16 +132,20 @@ export async function runSession(job: SessionJob, hooks: SessionHooks): Promise<
       resources.spaceAmplification = resources.diskAfterFillBytes === null ? null : resources.diskAfterFillBytes / userDataBytes;
     };
     let reopened = false;
+    // After the writes: reopen (timed) and take the store's memory, all records in, before the reads.
     const reopen = async (): Promise<void> => {
       reopened = true;
-      if (main === undefined || !module.supports.persistent) return;
-      stage = 'reopen';
-      await closeStore(main, false);
-      main = undefined;
-      const started = performance.now();
-      main = await openAt('main', sync);
-      await main.get(keys.key(0));
-      resources.reopenMs = performance.now() - started;
+      if (main === undefined) return;
+      if (module.supports.persistent) {
+        stage = 'reopen';
+        await closeStore(main, false);
+        main = undefined;
+        const started = performance.now();
+        main = await openAt('main', sync);
+        await main.get(keys.key(0));
+        resources.reopenMs = performance.now() - started;
+      }
+      if (ctx.records > 0) resources.memoryPerKeyBytes = Math.max(0, memoryInUseBytes() - memoryBeforeStore) / ctx.records;
     };
     const selected = WORKLOADS.filter((w) => job.workloads.includes(w.name));
     const reopenIndex = WORKLOADS.findIndex((w) => w.name === REOPEN_AFTER);

@@ -2,6 +2,8 @@
  * Inline SVG charts for the HTML report, drawn here rather than by a charting library so the
  * report needs no script and no network: horizontal bars with min–max whiskers, and latency
  * percentiles on a logarithmic axis. Elements carry no xmlns (inline SVG in HTML needs none).
+ * Charts have a viewBox and no fixed size: the page's CSS (svg.chart) stretches them to their
+ * column, so a row of charts uses the page width.
  */
 
 export interface BarRow {
@@ -52,7 +54,7 @@ export function barChart(heading: string, rows: readonly BarRow[], width = 420):
     }
     parts.push(`<text x="${(Math.max(x(r.value), x(r.max ?? 0)) + 6).toFixed(1)}" y="${y + 14}" class="value">${escapeXml(r.text)}</text>`);
   });
-  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(heading)}">${parts.join('')}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(heading)}">${parts.join('')}</svg>`;
 }
 
 /** p50, p99 and p99.9 per engine as three marks on one line, on a log10 axis of microseconds. */
@@ -81,5 +83,5 @@ export function percentileChart(heading: string, rows: readonly PercentileRow[],
     parts.push(`<rect x="${(x(r.p99) - 4).toFixed(1)}" y="${y - 4}" width="8" height="8"/>`);
     parts.push(`<path d="M${x(r.p999).toFixed(1)} ${y - 6}l5 10h-10z"/></g>`);
   });
-  return `<svg width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(heading)}">${parts.join('')}</svg>`;
+  return `<svg class="chart" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(heading)}">${parts.join('')}</svg>`;
 }

@@ -1,11 +1,12 @@
 /**
  * The text report: a table per workload (engines as rows: ops/s and MB/s as median with min–max
  * over repeats, latency percentiles as medians), then one table of whole-run figures per engine,
- * then the engines that failed or were skipped.
+ * the engines that failed or were skipped, and the verdict.
  */
 import { WORKLOADS } from './workloads/index.js';
 import type { BenchReport, WorkloadSummary } from './report.js';
 import { alignTable, formatBytes, formatCount, formatSig, formatSpread } from './format.js';
+import { renderVerdictText } from './verdict-render.js';
 
 function workloadTable(name: string, rows: readonly WorkloadSummary[]): string[] {
   const first = rows[0]!;
@@ -29,15 +30,16 @@ export function renderTextReport(report: BenchReport): string[] {
   const c = report.config;
   const lines: string[] = [
     `kvs bench: ${c.num.toLocaleString('en-US')} records, ${c.keySize}-byte keys, ${c.valueSize}-byte values, sync ${c.sync}, batch ${c.batch}, ${c.repeats} repeat(s)${c.repeats > 1 ? ' (median, min–max)' : ''}`,
-    '',
   ];
+  if (report.complete === false) lines.push(`INCOMPLETE: ${report.interruption ?? 'interrupted'}; the tables hold the workloads that finished.`);
+  lines.push('');
   for (const workload of c.workloads) {
     const rows = report.summary.workloads.filter((r) => r.workload === workload);
     if (rows.length === 0) continue;
     lines.push(...workloadTable(workload, rows), '');
   }
   if (report.summary.resources.length > 0) {
-    const header = ['ENGINE', 'DISK AFTER FILL', 'SPACE AMP', 'DISK AFTER OVERWRITE', 'WRITE AMP', 'REOPEN ms', 'PEAK RSS'];
+    const header = ['ENGINE', 'DISK AFTER FILL', 'SPACE AMP', 'DISK AFTER OVERWRITE', 'WRITE AMP', 'REOPEN ms', 'PEAK RSS', 'MEMORY/KEY'];
     const body = report.summary.resources.map((r) => [
       r.engine,
       formatSpread(r.diskAfterFillBytes, formatBytes),
@@ -46,8 +48,10 @@ export function renderTextReport(report: BenchReport): string[] {
       formatSpread(r.writeAmplification, (n) => `${n.toFixed(2)}x`),
       formatSpread(r.reopenMs, formatSig),
       formatSpread(r.peakRssBytes, formatBytes),
+      formatSpread(r.memoryPerKeyBytes ?? null, (n) => formatBytes(Math.round(n))),
     ]);
-    lines.push('whole run, per engine (space amp = disk after fill / user data; write amp = bytes written to disk / user bytes written):');
+    lines.push('whole run, per engine (space amp = disk after fill / user data; write amp = bytes written to disk / user bytes written;');
+    lines.push('memory/key = resident memory the filled store added, per record):');
     lines.push(...alignTable([header, ...body]).map((l) => `  ${l}`), '');
   }
   for (const run of report.runs) {
@@ -58,6 +62,10 @@ export function renderTextReport(report: BenchReport): string[] {
   for (const entry of report.engines) {
     if (entry.status === 'failed') lines.push(`FAILED: ${entry.name}: ${entry.note ?? 'unknown error'}`);
     if (entry.status === 'skipped') lines.push(`skipped: ${entry.name}: ${entry.note ?? ''}`);
+  }
+  if (report.verdict !== undefined) {
+    while (lines.at(-1) === '') lines.pop();
+    lines.push('', ...renderVerdictText(report.verdict));
   }
   while (lines.at(-1) === '') lines.pop();
   return lines;

@@ -14,11 +14,12 @@ export const DEFAULT_WORKER = fileURLToPath(new URL('./worker.js', import.meta.u
 /** Lines of the worker's stderr kept to explain a crash. */
 const STDERR_TAIL = 4000;
 
-export function runInWorker(job: SessionJob, options: { workerPath?: string; signal?: AbortSignal; onWorkload?: (workload: string) => void }): Promise<RunRecord> {
+export function runInWorker(job: SessionJob, options: { workerPath?: string; signal?: AbortSignal; onWorkload?: (workload: string, figures: WorkloadFigures | null) => void }): Promise<RunRecord> {
   return new Promise((resolve, reject) => {
     options.signal?.throwIfAborted();
-    // The worker's stdout is ignored: nothing an engine prints may reach --json output.
-    const child = fork(options.workerPath ?? DEFAULT_WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: [] });
+    // The worker's stdout is ignored: nothing an engine prints may reach --json output. --expose-gc
+    // lets it collect garbage before taking the store's memory (memoryInUseBytes).
+    const child = fork(options.workerPath ?? DEFAULT_WORKER, [], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], execArgv: ['--expose-gc'] });
     let record: RunRecord | undefined;
     let stderr = '';
     const done: WorkloadFigures[] = []; // kept in case the worker dies before its record
@@ -29,7 +30,7 @@ export function runInWorker(job: SessionJob, options: { workerPath?: string; sig
     child.on('message', (message: WorkerMessage) => {
       if (message.type === 'workload') {
         if (message.figures !== null) done.push(message.figures);
-        options.onWorkload?.(message.workload);
+        options.onWorkload?.(message.workload, message.figures);
       }
       else if (message.type === 'record') record = message.record;
     });

@@ -1,7 +1,8 @@
 /**
  * Test engines registered through the public registry: `bench-recorder` wraps the memory engine
  * and logs every call (so a test can see what a workload really did); `bench-failing` throws
- * after a number of sets; `bench-broken` cannot be loaded at all.
+ * after a number of sets; `bench-broken` cannot be loaded at all; `bench-slow` waits a timer tick
+ * in every get, and registers traits of its own, as a user's engine may.
  */
 import { loadEngine, registerEngine, listEngines, type BatchOp, type EngineOpenOptions, type KvsEngine } from '../../src/index.js';
 
@@ -21,6 +22,9 @@ export interface Call {
 }
 
 export const calls: Call[] = [];
+
+/** The read trait bench-slow registers, which the verdict must quote. */
+export const SLOW_READ_TRAIT = 'a get waits for a timer tick before it looks';
 
 /** The sets that fail in bench-failing: every set after this many. */
 export const FAIL_AFTER_SETS = 50;
@@ -104,6 +108,26 @@ export function registerTestEngines(): void {
           store.set = async (key, value) => {
             if (++sets > FAIL_AFTER_SETS) throw new Error('disk on fire (deliberate test failure)');
             return set(key, value);
+          };
+          return store;
+        },
+      };
+    },
+  });
+  registerEngine({
+    name: 'bench-slow',
+    summary: 'memory engine whose gets wait a timer tick (tests only)',
+    traits: { read: SLOW_READ_TRAIT },
+    load: async () => {
+      const memory = await loadEngine('memory');
+      return {
+        supports: memory.supports,
+        open: async (options) => {
+          const store = await memory.open(options);
+          const get = store.get.bind(store);
+          store.get = async (key) => {
+            await new Promise((resolve) => setTimeout(resolve, 1));
+            return get(key);
           };
           return store;
         },

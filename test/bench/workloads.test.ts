@@ -4,10 +4,9 @@
  * the HTML report is self-contained and carries its data.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { extractReportJson, renderHtmlReport, renderTextReport, resolveConfig, runBench, validateReport, type BenchReport } from '../../src/bench/index.js';
+import { tempStoreDir } from '../support/temp-store-dir.js';
 import { calls, FAIL_AFTER_SETS, registerTestEngines, type Call } from './recording-engine.js';
 
 const NUM = 300;
@@ -15,9 +14,8 @@ let tmp: string;
 
 beforeAll(() => {
   registerTestEngines();
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-bench-test-'));
+  tmp = tempStoreDir('bench-test');
 });
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 beforeEach(() => void calls.splice(0));
 
 async function bench(workloads: string[], engines: string[] = ['bench-recorder'], extra = {}): Promise<BenchReport> {

@@ -65,6 +65,7 @@ export const readrandom: Workload = {
   summary: 'num gets of random present keys (uniform)',
   needs: 'main',
   writes: false,
+  explainedBy: ['read'],
   run: (ctx) => getLoop(ctx, 'readrandom', false),
 };
 
@@ -73,6 +74,7 @@ export const readmissing: Workload = {
   summary: 'num gets of keys that are not there (each sorts between two present keys)',
   needs: 'main',
   writes: false,
+  explainedBy: ['miss'],
   run: (ctx) => getLoop(ctx, 'readmissing', true),
 };
 
@@ -81,6 +83,7 @@ export const readseq: Workload = {
   summary: 'one scan of the whole store in key order; latency is per entry',
   needs: 'main',
   writes: false,
+  explainedBy: ['scan'],
   run: (ctx) => scanLoop(ctx, 'readseq', {}),
 };
 
@@ -89,6 +92,7 @@ export const readreverse: Workload = {
   summary: 'one scan of the whole store in descending key order; latency is per entry',
   needs: 'main',
   writes: false,
+  explainedBy: ['scan'],
   run: (ctx) => scanLoop(ctx, 'readreverse', { reverse: true }),
 };
 
@@ -108,6 +112,7 @@ export const seekrandom: Workload = {
   summary: `num/${SEEK_LENGTH} scans of ${SEEK_LENGTH} entries from a random present key; latency is per scan, ops/s counts scans`,
   needs: 'main',
   writes: false,
+  explainedBy: ['scan'],
   run: async (ctx) => {
     const chooser = new UniformChooser(ctx.records, ctx.rng('seekrandom'));
     let found = 0;
@@ -132,6 +137,7 @@ export const readwhilewriting: Workload = {
   summary: 'readrandom while a second task overwrites random keys as fast as the store accepts them',
   needs: 'main',
   writes: true,
+  explainedBy: ['concurrency'],
   run: async (ctx) => {
     const writeChooser = new UniformChooser(ctx.records, ctx.rng('readwhilewriting-writer'));
     let stop = false;

@@ -3,7 +3,7 @@
  * on a store through the public `KvsEngine` methods (the ones the CLI and library use), timed
  * call by call.
  */
-import type { KvsEngine, SyncPolicy } from '../../index.js';
+import type { EngineTraits, KvsEngine, SyncPolicy } from '../../index.js';
 import type { WorkloadFigures } from '../figures.js';
 import type { KeyCodec, ValueSource } from '../keys.js';
 import type { Random } from '../random.js';
@@ -51,5 +51,7 @@ export interface Workload {
   readonly needs: StoreNeed;
   /** Writes (it counts toward write amplification and changes the main store). */
   readonly writes: boolean;
+  /** The parts of an engine's design that decide this workload: the verdict quotes these traits as its why. */
+  readonly explainedBy: readonly (keyof EngineTraits)[];
   run(ctx: WorkloadContext): Promise<WorkloadFigures>;
 }

@@ -71,6 +71,7 @@ export const fillseq: Workload = {
   summary: 'num sets in key order into an empty store',
   needs: 'fresh',
   writes: true,
+  explainedBy: ['write'],
   run: (ctx) => onFresh(ctx, () => ctx.freshStore(), (s) => setLoop(ctx, s, 'fillseq', ctx.num, new SequentialChooser(ctx.num))),
 };
 
@@ -79,6 +80,7 @@ export const fillrandom: Workload = {
   summary: 'num sets in random order into an empty store (each key once); this store is the one later workloads read',
   needs: 'fill-main',
   writes: true,
+  explainedBy: ['write'],
   run: (ctx) => setLoop(ctx, ctx.main, 'fillrandom', ctx.num, new ShuffledChooser(ctx.num, ctx.rng('fillrandom'))),
 };
 
@@ -87,6 +89,7 @@ export const overwrite: Workload = {
   summary: 'num sets of random existing keys (uniform, with repetition)',
   needs: 'main',
   writes: true,
+  explainedBy: ['write'],
   run: (ctx) => setLoop(ctx, ctx.main, 'overwrite', ctx.num, new UniformChooser(ctx.records, ctx.rng('overwrite'))),
 };
 
@@ -95,6 +98,7 @@ export const fillsync: Workload = {
   summary: 'a small count of random-order sets into an empty store opened with sync "always" (an fsync per write)',
   needs: 'fresh',
   writes: true,
+  explainedBy: ['sync'],
   run: async (ctx) => {
     const count = fillsyncCount(ctx.num);
     const open = async () => {
@@ -114,6 +118,7 @@ export const fillseqBatch: Workload = {
   summary: 'fillseq through batch() calls of --batch sets; latency is per batch call',
   needs: 'fresh',
   writes: true,
+  explainedBy: ['batch'],
   run: (ctx) => onFresh(ctx, () => ctx.freshStore(), (s) => batchLoop(ctx, s, 'fillseq-batch', new SequentialChooser(ctx.num))),
 };
 
@@ -122,6 +127,7 @@ export const fillrandomBatch: Workload = {
   summary: 'fillrandom through batch() calls of --batch sets; latency is per batch call',
   needs: 'fresh',
   writes: true,
+  explainedBy: ['batch'],
   run: (ctx) =>
     onFresh(ctx, () => ctx.freshStore(), (s) => batchLoop(ctx, s, 'fillrandom-batch', new ShuffledChooser(ctx.num, ctx.rng('fillrandom-batch')))),
 };
@@ -131,6 +137,7 @@ export const deleterandom: Workload = {
   summary: 'deletes of the num loaded records in random order (each key once, so each delete finds its key)',
   needs: 'main',
   writes: true,
+  explainedBy: ['write'],
   run: async (ctx) => {
     const chooser = new ShuffledChooser(ctx.num, ctx.rng('deleterandom'));
     let found = 0;

@@ -31,6 +31,8 @@ interface YcsbSpec {
   summary: string;
   mix: Mix;
   distribution: 'zipfian' | 'latest';
+  /** The traits that decide it: reads for the read-mostly mixes, reads and writes for A and F, scans for E. */
+  explainedBy: Workload['explainedBy'];
   /** Operations per run, from --num (scans are 100x the work of a read, so E runs fewer). */
   count(num: number): number;
 }
@@ -79,6 +81,7 @@ function ycsb(spec: YcsbSpec): Workload {
     summary: spec.summary,
     needs: 'main',
     writes: spec.mix.update !== undefined || spec.mix.insert !== undefined || spec.mix.readModifyWrite !== undefined,
+    explainedBy: spec.explainedBy,
     run: async (ctx) => {
       const plan = planYcsb(spec, ctx);
       let found = 0;
@@ -131,15 +134,16 @@ function ycsb(spec: YcsbSpec): Workload {
 
 const all = (num: number): number => num;
 
-export const ycsbA = ycsb({ letter: 'a', summary: 'YCSB A, update heavy: 50% reads, 50% updates, zipfian', mix: { read: 0.5, update: 0.5 }, distribution: 'zipfian', count: all });
-export const ycsbB = ycsb({ letter: 'b', summary: 'YCSB B, read mostly: 95% reads, 5% updates, zipfian', mix: { read: 0.95, update: 0.05 }, distribution: 'zipfian', count: all });
-export const ycsbC = ycsb({ letter: 'c', summary: 'YCSB C, read only: 100% reads, zipfian', mix: { read: 1 }, distribution: 'zipfian', count: all });
-export const ycsbD = ycsb({ letter: 'd', summary: 'YCSB D, read latest: 95% reads of recent records, 5% inserts', mix: { read: 0.95, insert: 0.05 }, distribution: 'latest', count: all });
+export const ycsbA = ycsb({ letter: 'a', summary: 'YCSB A, update heavy: 50% reads, 50% updates, zipfian', mix: { read: 0.5, update: 0.5 }, distribution: 'zipfian', explainedBy: ['read', 'write'], count: all });
+export const ycsbB = ycsb({ letter: 'b', summary: 'YCSB B, read mostly: 95% reads, 5% updates, zipfian', mix: { read: 0.95, update: 0.05 }, distribution: 'zipfian', explainedBy: ['read'], count: all });
+export const ycsbC = ycsb({ letter: 'c', summary: 'YCSB C, read only: 100% reads, zipfian', mix: { read: 1 }, distribution: 'zipfian', explainedBy: ['read'], count: all });
+export const ycsbD = ycsb({ letter: 'd', summary: 'YCSB D, read latest: 95% reads of recent records, 5% inserts', mix: { read: 0.95, insert: 0.05 }, distribution: 'latest', explainedBy: ['read'], count: all });
 export const ycsbE = ycsb({
   letter: 'e',
   summary: `YCSB E, short ranges: 95% scans of 1-${YCSB_MAX_SCAN} entries from a zipfian key, 5% inserts; num/10 operations`,
   mix: { scan: 0.95, insert: 0.05 },
   distribution: 'zipfian',
+  explainedBy: ['scan'],
   count: (num) => Math.max(10, Math.floor(num / 10)),
 });
-export const ycsbF = ycsb({ letter: 'f', summary: 'YCSB F, read-modify-write: 50% reads, 50% get-then-set, zipfian', mix: { read: 0.5, readModifyWrite: 0.5 }, distribution: 'zipfian', count: all });
+export const ycsbF = ycsb({ letter: 'f', summary: 'YCSB F, read-modify-write: 50% reads, 50% get-then-set, zipfian', mix: { read: 0.5, readModifyWrite: 0.5 }, distribution: 'zipfian', explainedBy: ['read', 'write'], count: all });

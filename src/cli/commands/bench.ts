@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Flags } from '@oclif/core';
-import { QUICK, renderHtmlReport, renderTextReport, resolveConfig, runBench, WORKLOAD_GROUPS, WORKLOADS, type BenchEvent } from '../../bench/index.js';
+import { QUICK, renderHtmlReport, renderTextReport, resolveConfig, runBench, WORKLOAD_GROUPS, WORKLOADS, type BenchEvent, type BenchReport } from '../../bench/index.js';
 import { ErrorCodes, KvsError, SYNC_POLICIES } from '../../index.js';
 import { BaseCommand } from '../base-command.js';
 import { printJson, writeAll } from '../output.js';
@@ -14,14 +14,16 @@ export default class Bench extends BaseCommand {
   static override summary = 'Benchmark the storage engines on db_bench and YCSB workloads.';
   static override description = `Runs the same workloads on each engine, each run in a fresh temporary directory and a worker process of its own, engines interleaved over --repeats rounds after an unmeasured warm-up; figures are medians with min–max over the rounds. Prints a table per workload (ops/s, MB/s, latency p50/p99/p99.9) and, per engine, bytes on disk after the fill and after overwrite, write amplification (bytes this process wrote to disk per byte of user data, from /proc/self/io), reopen time until the first get returns, and peak RSS.
 
+After the tables comes a verdict drawn from the run's own figures: per workload the winner and its margin over the runner-up, or "no clear winner" when their min–max ranges overlap, with the reason from each engine's design; then when to choose each engine (memory per key, space and write amplification, reopen). --json and --out carry it too.
+
 Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; groups: ${Object.keys(WORKLOAD_GROUPS).join(', ')}. Batched writes (*-batch, --batch sets per batch() call) are reported apart from single sets. Stores use --sync never unless told otherwise (fillsync always syncs every write).
 
---quick uses ${QUICK.num.toLocaleString('en-US')} records, one round and a ${QUICK.maxSeconds}-second cap per read workload (explicit flags win). --engines all (the default) runs every engine usable here; a server engine (redis) runs only with --url. An engine that fails to load or throws is reported and the others still run; the exit code is then 1. Progress goes to stderr; Ctrl-C stops the run, kills the workers and removes the temporary directories (exit 130).`;
+--quick uses ${QUICK.num.toLocaleString('en-US')} records, one round and a ${QUICK.maxSeconds}-second cap per read workload (explicit flags win). --engines all (the default) runs every engine usable here; a server engine (redis) runs only with --url. An engine that fails to load or throws is reported and the others still run; the exit code is then 1. Progress, with an estimate of the time left, goes to stderr. Ctrl-C stops the run: the workers are killed, the workloads that finished are printed and written to --out, marked incomplete, then the temporary directories are removed (exit 130).`;
   static override examples = [
-    { description: 'A first look at every engine, in seconds.', command: '<%= config.bin %> <%= command.id %> --quick' },
-    { description: 'Two engines, two workloads, a million records.', command: '<%= config.bin %> <%= command.id %> --engines bitcask,level --workloads fillrandom,readrandom --num 1000000' },
-    { description: 'The YCSB workloads, with an HTML report.', command: '<%= config.bin %> <%= command.id %> --workloads ycsb --out report.html' },
-    { description: 'Every raw figure as JSON.', command: '<%= config.bin %> <%= command.id %> --quick --json > bench.json' },
+    { description: 'A first look at every engine, in well under a minute.', command: '<%= config.bin %> <%= command.id %> --quick' },
+    { description: 'Two engines, two workloads, a million records (takes several minutes).', command: '<%= config.bin %> <%= command.id %> --engines bitcask,level --workloads fillrandom,readrandom --num 1000000' },
+    { description: 'The YCSB workloads on every engine, with an HTML report (takes ten minutes or more).', command: '<%= config.bin %> <%= command.id %> --workloads ycsb --out report.html' },
+    { description: 'Every raw figure and the verdict as JSON, in well under a minute.', command: '<%= config.bin %> <%= command.id %> --quick --json > bench.json' },
   ];
   static override flags = {
     engines: Flags.string({ char: 'e', default: 'all', helpValue: '<names>', summary: 'Engines, separated by commas, or "all" (every engine usable here).' }),
@@ -63,38 +65,56 @@ Workloads: ${WORKLOADS.map((w) => w.name).join(', ')}; groups: ${Object.keys(WOR
     const controller = new AbortController();
     const interrupt = (): void => controller.abort(new Error('interrupted'));
     process.once('SIGINT', interrupt); // a second Ctrl-C gets Node's default: exit at once
-    let progress: Progress | undefined;
-    const plain = process.stderr.isTTY !== true;
-    const onEvent = (event: BenchEvent): void => {
-      if (event.type === 'plan') {
-        progress = createProgress({ total: event.runs * event.workloadsPerRun, label: 'bench', logEverySeconds: 2 });
-      } else if (event.type === 'run-start' && plain) {
-        process.stderr.write(`bench: ${event.engine} run ${event.repeat}/${config.repeats}\n`);
-      } else if (event.type === 'workload') {
-        progress?.tick();
+    const progress = benchProgress(config.repeats);
+    // Printed and saved before the runner removes its temporary directories (see onReport).
+    const deliver = async (report: BenchReport): Promise<void> => {
+      const failed = report.engines.filter((e) => e.status === 'failed');
+      const finished = report.runs.reduce((n, r) => n + r.workloads.length, 0);
+      progress.done(
+        report.complete
+          ? `bench: ${report.runs.length} run(s) done${failed.length > 0 ? `, ${failed.length} engine(s) failed` : ''}`
+          : `Interrupted: the benchmark stopped and its workers were killed; the report keeps the ${finished} workload(s) that finished, marked incomplete, and the temporary directories are removed after it.`,
+      );
+      // Set first: a reader that goes away mid-print (EPIPE) ends the process with this code.
+      process.exitCode = !report.complete ? 130 : failed.length > 0 ? 1 : 0;
+      if (flags.out !== undefined) {
+        fs.writeFileSync(flags.out, renderHtmlReport(report));
+        process.stderr.write(`wrote ${flags.out}${report.complete ? '' : ' (incomplete)'}\n`);
       }
+      await (flags.json ? printJson(report) : writeAll(`${renderTextReport(report).join('\n')}\n`));
     };
-    let report;
     try {
-      report = await runBench(config, { signal: controller.signal, onEvent });
-    } catch (err) {
-      if (!controller.signal.aborted) throw err;
-      progress?.done();
-      process.stderr.write('Interrupted: the benchmark stopped; its workers were killed and its temporary directories removed.\n');
-      process.exitCode = 130;
-      return;
+      await runBench(config, { signal: controller.signal, onEvent: progress.onEvent, onReport: deliver });
     } finally {
       process.removeListener('SIGINT', interrupt);
     }
-    const failed = report.engines.filter((e) => e.status === 'failed');
-    progress?.done(`bench: ${report.runs.length} run(s) done${failed.length > 0 ? `, ${failed.length} engine(s) failed` : ''}`);
-    if (flags.out !== undefined) {
-      fs.writeFileSync(flags.out, renderHtmlReport(report));
-      process.stderr.write(`wrote ${flags.out}\n`);
-    }
-    await (flags.json ? printJson(report) : writeAll(`${renderTextReport(report).join('\n')}\n`));
-    if (failed.length > 0) process.exitCode = 1;
   }
+}
+
+/** The progress bar of a run (one unit per workload of each run) and the runner events that move it. */
+function benchProgress(repeats: number): { onEvent: (event: BenchEvent) => void; done: (summary: string) => void } {
+  let progress: Progress | undefined;
+  let perRun = 0;
+  let ticked = 0;
+  const plain = process.stderr.isTTY !== true;
+  const onEvent = (event: BenchEvent): void => {
+    if (event.type === 'plan') {
+      perRun = event.workloadsPerRun;
+      progress = createProgress({ total: event.runs * event.workloadsPerRun, label: 'bench', logEverySeconds: 2 });
+    } else if (event.type === 'run-start') {
+      ticked = 0;
+      progress?.status(`${event.engine} run ${event.repeat}/${repeats}`);
+      if (plain) process.stderr.write(`bench: ${event.engine} run ${event.repeat}/${repeats}\n`);
+    } else if (event.type === 'workload') {
+      ticked++;
+      progress?.status(`${event.engine} run ${event.repeat}/${repeats}: ${event.workload} done`);
+      progress?.tick();
+    } else if (event.type === 'run-end') {
+      // A run that failed part-way skips its remaining workloads: count them as done.
+      if (ticked < perRun) progress?.tick(perRun - ticked);
+    }
+  };
+  return { onEvent, done: (summary) => (progress === undefined ? process.stderr.write(`${summary}\n`) : progress.done(summary)) };
 }
 
 /** Throws INVALID_ARGUMENT, with the reason, iff a report cannot be written at `file`. */

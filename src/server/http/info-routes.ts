@@ -1,7 +1,7 @@
 /** The routes about the server rather than the data: /healthz, /v1/stats, /metrics and the dashboard page. */
 import type { RequestContext } from './context.js';
 import { HttpError, HttpErrorCodes, sendJson } from './errors.js';
-import { DASHBOARD_HTML } from './dashboard.js';
+import { dashboardPage } from './dashboard.js';
 import type { ServerMetrics } from './metrics.js';
 
 /** GET /healthz: 200 while the store is open, 503 otherwise. Needs no token. */
@@ -42,14 +42,15 @@ export function metricsRoute(metrics: ServerMetrics) {
 
 /** GET /: the dashboard, one self-contained page. */
 export async function dashboard(ctx: RequestContext): Promise<void> {
+  const page = dashboardPage();
   ctx.res.writeHead(200, {
     'Content-Type': 'text/html; charset=utf-8',
-    'Content-Length': Buffer.byteLength(DASHBOARD_HTML),
-    // The page needs nothing from elsewhere; say so, so a browser refuses anything injected.
-    'Content-Security-Policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+    'Content-Length': Buffer.byteLength(page.html),
+    // The page needs nothing from elsewhere; its policy says so, so a browser refuses anything injected.
+    'Content-Security-Policy': page.contentSecurityPolicy,
     'Cache-Control': 'no-store',
   });
-  ctx.res.end(DASHBOARD_HTML);
+  ctx.res.end(page.html);
 }
 
 /** GET /v1/watch without a WebSocket upgrade. */

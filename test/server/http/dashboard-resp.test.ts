@@ -7,12 +7,12 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempStoreDir } from '../../support/temp-store-dir.js';
 import { launchChromium } from './browser.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -51,7 +51,7 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-dashboard-'));
+  tmp = tempStoreDir('dashboard');
   server = await startServer(path.join(tmp, 'data'));
   // kvs server speaks RESP2; node-redis 6 would otherwise open with HELLO 3.
   redis = createClient({ RESP: 2, socket: { host: server.resp.host, port: server.resp.port } });
@@ -71,7 +71,6 @@ afterAll(async () => {
     server.child.kill('SIGTERM');
     expect(await exited).toBe(0);
   }
-  fs.rmSync(tmp, { recursive: true, force: true });
 });
 
 describe('dashboard over kvs server, with a Redis client', () => {
@@ -124,7 +123,7 @@ describe('dashboard over kvs server, with a Redis client', () => {
     const keys = await redis.dbSize();
     await page.locator('#stats .stat', { hasText: new RegExp(`^\\s*${keys}\\s*keys\\s*$`) }).waitFor();
     await page.locator('#stats .stat', { hasText: /^\s*1\s*RESP clients\s*$/ }).waitFor();
-    const shot = process.env.KVS_SCREENSHOT ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-shot-')), 'dashboard.png');
+    const shot = process.env.KVS_SCREENSHOT ?? path.join(tempStoreDir('shot'), 'dashboard.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
   });
