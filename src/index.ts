@@ -21,7 +21,8 @@ export {
   type EngineTraits,
 } from './engine/registry.js';
 export { BaseEngine } from './engine/base-engine.js';
-export type { KeyRange, Bound } from './engine/key-range.js';
+export { ENGINE_MODULES_ENV, loadEngineModules } from './engine/engine-modules.js';
+export { inRange, resumeAfter, type KeyRange, type Bound } from './engine/key-range.js';
 export type { CheckedOp } from './engine/validate.js';
 export { MARKER_FILE } from './engine/store-marker.js';
 export {

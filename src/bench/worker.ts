@@ -3,6 +3,7 @@
  * back progress and the run record. A process per run gives each engine its own I/O counters,
  * peak RSS, heap and native threads. Ctrl-C is the parent's to handle: it kills the worker.
  */
+import { loadEngineModules } from '../engine/engine-modules.js';
 import { runSession, type SessionJob } from './session.js';
 
 /** Messages from the worker to the parent. */
@@ -32,6 +33,7 @@ process.on('disconnect', () => process.exit(1));
 
 process.once('message', (message: RunMessage) => {
   void (async () => {
+    await loadEngineModules(); // engines from outside kvs (KVS_ENGINE_MODULES), as the parent had them
     const record = await runSession(message.job, {
       isolated: true,
       onWorkload: (workload, figures) => void send({ type: 'workload', workload, figures }),

@@ -8,6 +8,10 @@ import { isKvsError } from '../index.js';
 export abstract class BaseCommand extends Command {
   override async init(): Promise<void> {
     await super.init();
+    if (process.env.KVS_ENGINE_MODULES !== undefined) {
+      const { loadEngineModules } = await import('../engine/engine-modules.js'); // engines from outside kvs; nothing to load otherwise
+      await loadEngineModules();
+    }
     // A closed reader (`kvs ls | head`) is not a failure: stop quietly.
     process.stdout.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);

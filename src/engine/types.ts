@@ -118,11 +118,27 @@ export interface KvsEngine {
   has(key: BytesLike): Promise<boolean>;
   /** Stores `value` under `key`, replacing any previous value. */
   set(key: BytesLike, value: BytesLike): Promise<void>;
-  /** Removes `key`; resolves true iff it was present. */
+  /**
+   * Removes `key`; resolves true iff it was present. The answer is part of the contract (the CLI's
+   * `rm` and the server's DEL report it), and it has a price where the engine cannot know it for
+   * free: bitcask and memory know it from their in-memory index, sqlite and lmdb from the delete
+   * itself, redis from DEL's reply; lsm and level do a get first (so deleting an absent key writes
+   * nothing), and rocksdb reads the key just before the delete's batch.
+   */
   delete(key: BytesLike): Promise<boolean>;
   /** Applies `ops` in order; atomically iff `supports.atomicBatch`. Validates every op before applying any. */
   batch(ops: readonly BatchOp[]): Promise<void>;
-  /** Entries within the bounds, in byte order of keys (descending with `reverse`). */
+  /**
+   * Entries within the bounds, in byte order of keys (descending with `reverse`); without
+   * `supports.orderedScan`, in an unspecified order.
+   *
+   * Visibility while the scan runs (every engine, so scans behave alike everywhere): a scan is
+   * not a snapshot. It yields each key at most once, and for every key it has not reached yet it
+   * yields the value current when it reaches it: a write or delete made during the scan is seen
+   * iff it lands ahead of the scan's position; one behind it is not. (Snapshot scans would need
+   * every engine to pin old versions; Bitcask, SQLite's paged reads and Redis cannot.) Iterating
+   * after `close()` rejects with NOT_OPEN.
+   */
   scan(options?: ScanOptions): AsyncIterable<[Buffer, Buffer]>;
   /** Number of live keys. */
   count(): Promise<number>;

@@ -1,7 +1,6 @@
 import { afterAll } from 'vitest';
 import { startRedisServer } from '../support/redis-server.js';
-import { propertySuite } from './property.js';
-import { conformanceSuite } from './suite.js';
+import { conformanceSuite, propertySuite } from '../../src/testing/index.js';
 
 // One private redis-server for this file; every store gets its own namespace on it.
 const redis = await startRedisServer();

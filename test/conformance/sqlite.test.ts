@@ -1,3 +1,3 @@
-import { conformanceSuite } from './suite.js';
+import { conformanceSuite } from '../../src/testing/index.js';
 
 await conformanceSuite({ engine: 'sqlite' });

@@ -1,4 +1,4 @@
-import { propertySuite } from '../../conformance/property.js';
+import { propertySuite } from '../../../src/testing/index.js';
 
 // Random operation sequences with reopen points, checked against the memory engine.
 // Tiny write buffers, so memtable flushes and table compactions happen inside the runs.

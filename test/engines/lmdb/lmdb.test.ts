@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ErrorCodes, KvsError, openStore, type KvsEngine, type ScanOptions } from '../../../src/index.js';
-import { collect } from '../../conformance/harness.js';
+import { collect } from '../../../src/testing/index.js';
 import { DIST_INDEX, holdInChild, tempDir } from '../../support/engine-crash.js';
 
 /** lmdb-js's largest key with its default 4 KiB pages. */

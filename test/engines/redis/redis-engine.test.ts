@@ -4,7 +4,7 @@ import { createClient, RESP_TYPES } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, openStore, type KvsEngine } from '../../../src/index.js';
 import { freePort, startRedisServer, type RedisServer } from '../../support/redis-server.js';
-import { collect } from '../../conformance/harness.js';
+import { collect } from '../../../src/testing/index.js';
 
 let redis: RedisServer;
 let secured: RedisServer;

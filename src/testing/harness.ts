@@ -1,16 +1,22 @@
 /**
  * Opens engines under test as fresh stores (a new temporary directory, or for a server engine a
- * new namespace through `freshOptions`), and reopens them, for the shared suites.
+ * new namespace through `freshOptions`), and reopens them, for the shared suites. Temporary
+ * directories are removed by the runner's afterAll.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll } from 'vitest';
-import { loadEngine, openStore, type KvsEngine, type OpenOptions, type Supports, type SyncPolicy } from '../../src/index.js';
+import { listEngines, loadEngine, openStore, registerEngine, type EngineModule, type KvsEngine, type OpenOptions, type Supports, type SyncPolicy } from '../index.js';
+import type { TestRunner } from './runner.js';
 
 export interface EngineUnderTest {
-  /** Registry name. */
+  /** Registry name of the engine (registered with registerEngine, or registered here from `module`). */
   engine: string;
+  /**
+   * The engine's module: its `supports` manifest and its `open` factory. When given and no engine
+   * of that name is registered yet, the suite registers it, so an engine proves itself in one call.
+   */
+  module?: EngineModule;
   /** Engine-specific options: small sizes so that rotation, flushes and compactions happen in tests. */
   options?: Record<string, unknown>;
   /** Default: "never" where the engine supports it (fast), else the engine's default. */
@@ -31,15 +37,15 @@ export interface Harness {
   dirOf(db: KvsEngine): string;
 }
 
-const roots: string[] = [];
-afterAll(() => {
-  for (const root of roots) fs.rmSync(root, { recursive: true, force: true });
-});
-
-export async function harness(spec: EngineUnderTest): Promise<Harness> {
+/** A harness for `spec`; its temporary directory is removed in `runner.afterAll`. */
+export async function harness(spec: EngineUnderTest, runner: Pick<TestRunner, 'afterAll'>): Promise<Harness> {
+  const module = spec.module;
+  if (module !== undefined && !listEngines().some((d) => d.name === spec.engine)) {
+    registerEngine({ name: spec.engine, summary: `${spec.engine} (registered by kvs/testing)`, load: async () => module });
+  }
   const supports = (await loadEngine(spec.engine)).supports;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), `kvs-${spec.engine}-`));
-  roots.push(root);
+  runner.afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
   const sync = spec.sync ?? (supports.syncPolicies.includes('never') ? 'never' : undefined);
   const stores = new WeakMap<KvsEngine, { dir: string; options: Record<string, unknown> }>();
   let n = 0;

@@ -1,22 +1,25 @@
 /**
  * The conformance suite every engine passes: one function, parameterised by the engine under
- * test; optional parts follow the engine's `supports` manifest.
+ * test; optional parts follow the engine's `supports` manifest. Exported as `kvs/testing`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { ErrorCodes, MARKER_FILE, MAX_KEY_BYTES, MAX_VALUE_BYTES, SYNC_POLICIES, type KvsEngine, type ScanOptions } from '../../src/index.js';
+import { ErrorCodes, MARKER_FILE, MAX_KEY_BYTES, MAX_VALUE_BYTES, SYNC_POLICIES, type KvsEngine, type ScanOptions } from '../index.js';
 import { collect, harness, type EngineUnderTest, type Harness } from './harness.js';
+import { vitestRunner, type TestRunner } from './runner.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 
-async function rejectsWith(promise: Promise<unknown>, code: string): Promise<void> {
-  await expect(promise).rejects.toMatchObject({ name: 'KvsError', code });
-}
-
-/** Registers the suite for `spec`; await it at the top level of the engine's test file. */
-export async function conformanceSuite(spec: EngineUnderTest): Promise<void> {
-  const h: Harness = await harness(spec);
+/**
+ * Registers the suite for `spec` with `runner` (default: vitest's describe/it/expect/afterAll);
+ * await it at the top level of the engine's test file.
+ */
+export async function conformanceSuite(spec: EngineUnderTest, runner?: TestRunner): Promise<void> {
+  const { describe, it, expect } = runner ?? (await vitestRunner());
+  const h: Harness = await harness(spec, runner ?? (await vitestRunner()));
+  const rejectsWith = async (promise: Promise<unknown>, code: string): Promise<void> => {
+    await expect(promise).rejects.toMatchObject({ name: 'KvsError', code });
+  };
   describe(`conformance: ${spec.engine}`, () => {
 
     /** Runs `body` against a fresh store and closes it afterwards. */

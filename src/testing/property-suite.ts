@@ -1,11 +1,12 @@
 /**
  * Property test shared by every engine: random sequences of writes, reads, scans, compactions
- * and reopen points, checked step by step against the memory engine as the model.
+ * and reopen points, checked step by step against the memory engine as the model. The seed is
+ * in the test's name; KVS_PROPERTY_SEED replays one.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { openStore, type BatchOp, type KvsEngine, type ScanOptions } from '../../src/index.js';
+import { openStore, type BatchOp, type KvsEngine, type ScanOptions } from '../index.js';
 import { collect, harness, type EngineUnderTest } from './harness.js';
+import { vitestRunner, type TestRunner } from './runner.js';
 
 // A small key space, so that keys are overwritten and deleted often.
 const key = fc.oneof(
@@ -52,10 +53,27 @@ const operation: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ op: fc.constant('reopen' as const) }) },
 );
 
-export async function propertySuite(spec: EngineUnderTest, runs = 100): Promise<void> {
-  const h = await harness(spec);
+/** The seed of this run: KVS_PROPERTY_SEED when set (to replay a failure), else a fresh one. */
+function chooseSeed(): number {
+  const given = process.env.KVS_PROPERTY_SEED;
+  if (given !== undefined && given !== '') {
+    const seed = Number(given);
+    if (!Number.isSafeInteger(seed)) throw new Error(`KVS_PROPERTY_SEED must be an integer; got ${JSON.stringify(given)}`);
+    return seed;
+  }
+  return Math.floor(Math.random() * 2 ** 31);
+}
+
+/**
+ * Registers the property test for `spec` with `runner` (default vitest): `runs` random operation
+ * sequences, each checked against the memory engine.
+ */
+export async function propertySuite(spec: EngineUnderTest, runs = 100, runner?: TestRunner): Promise<void> {
+  const { describe, it, expect } = runner ?? (await vitestRunner());
+  const h = await harness(spec, runner ?? (await vitestRunner()));
+  const seed = chooseSeed();
   describe(`property: ${spec.engine} behaves like the memory model`, () => {
-    it('random operations with reopen points', async () => {
+    it(`random operations with reopen points (seed ${seed}; replay with KVS_PROPERTY_SEED=${seed})`, async () => {
       await fc.assert(
         fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 120 }), async (ops) => {
           const model = await openStore({ engine: 'memory' });
@@ -97,7 +115,7 @@ export async function propertySuite(spec: EngineUnderTest, runs = 100): Promise<
             await model.close();
           }
         }),
-        { numRuns: runs },
+        { numRuns: runs, seed },
       );
     }, 120_000);
   });
