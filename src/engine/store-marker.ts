@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { fsyncDirSync } from '../util/fs.js';
 import { ErrorCodes, KvsError } from './errors.js';
-import { unwritableDirError } from './write-access.js';
+import { makeDirectories, unwritableDirError } from './write-access.js';
 
 export const MARKER_FILE = 'kvs-store.json';
 const MARKER_VERSION = 1;
@@ -79,7 +79,7 @@ export function createMarker(dir: string, engine: string): StoreMarker {
   const marker = { engine, markerVersion: MARKER_VERSION, crc32: markerCrc(engine, MARKER_VERSION) };
   const tmp = `${file}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   try {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirectories(dir);
     const fd = fs.openSync(tmp, 'wx');
     try {
       fs.writeFileSync(fd, `${JSON.stringify(marker)}\n`);
@@ -94,7 +94,7 @@ export function createMarker(dir: string, engine: string): StoreMarker {
     const theirs = code === 'EEXIST' || code === 'ENOENT' ? readMarker(dir) : undefined;
     if (theirs !== undefined) return theirs;
     if (code === 'ENOTDIR' || code === 'EEXIST') throw notADirectory(dir);
-    throw unwritableDirError(dir, err) ?? new KvsError(ErrorCodes.IO_ERROR, `cannot create the store marker ${file}: ${(err as Error).message}`, { cause: err });
+    throw unwritableDirError(dir, err, false) ?? new KvsError(ErrorCodes.IO_ERROR, `cannot create the store marker ${file}: ${(err as Error).message}`, { cause: err });
   } finally {
     try {
       fs.rmSync(tmp, { force: true });

@@ -101,7 +101,7 @@ export class DirectoryLock {
 function writeStage(dir: string, lockDir: string, stage: string, owner: LockOwner): void {
   for (let round = 0; ; round++) {
     try {
-      fs.mkdirSync(lockDir, { recursive: true });
+      mkdirIfMissing(lockDir); // not recursive: the store directory exists, and Node's recursive mkdir reports EROFS as ENOENT
       fs.mkdirSync(stage);
       fs.writeFileSync(path.join(stage, owner.token), JSON.stringify(owner), { flag: 'wx' });
       return;
@@ -113,6 +113,14 @@ function writeStage(dir: string, lockDir: string, stage: string, owner: LockOwne
       }
       throw unwritableDirError(dir, err) ?? err;
     }
+  }
+}
+
+function mkdirIfMissing(dir: string): void {
+  try {
+    fs.mkdirSync(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
   }
 }
 
