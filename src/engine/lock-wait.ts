@@ -3,7 +3,6 @@
  * that finds the store LOCKED by another process tries again, backing off, until `timeoutMs` has
  * passed. Policy only: each engine's open says LOCKED (and takes the lock) its own way.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { isKvsError, KvsError } from './errors.js';
 
 /** The library's default: fail at once, as before lockTimeoutMs existed. The CLI waits (--lock-timeout). */
@@ -32,6 +31,11 @@ export async function openWaitingForLock<T>(open: () => Promise<T>, timeoutMs: n
       pause = Math.min(pause * 2, LONGEST_PAUSE_MS);
     }
   }
+}
+
+/** A pause; not node:timers/promises, whose import costs a `kvs set` more than its waits usually do. */
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function waitedFor(err: KvsError, waitedMs: number): KvsError {

@@ -88,6 +88,7 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
       throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
     }
     if (marker === undefined && !isEmptyOrMissing(dir)) {
+      if (readMarker(dir) !== undefined) return openStore(options); // another process created the store since we looked
       throw new KvsError(
         ErrorCodes.NOT_A_STORE,
         `${dir} holds files but is not a kvs store (no ${MARKER_FILE}); choose an empty or new directory`,

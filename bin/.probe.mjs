@@ -1,0 +1,12 @@
+const t = [performance.now()];
+const {readFileSync} = await import('node:fs');
+const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'));
+t.push(performance.now());
+await import('../dist/cli/quick-start.js'); t.push(performance.now());
+await import('../dist/cli/actions/get.js'); t.push(performance.now());
+await import('../dist/engines/bitcask/index.js'); t.push(performance.now());
+const { openStore } = await import('../dist/engine/open-store.js');
+const db = await openStore({ dir: 'kvs-data', readOnly: true }); t.push(performance.now());
+await db.get('k2'); await db.close(); t.push(performance.now());
+const names = ['boot', 'manifest', 'quick-start', 'get+store-access', 'bitcask', 'open', 'get+close'];
+console.log(t.map((x, i) => `${names[i]} ${(i === 0 ? x : x - t[i - 1]).toFixed(1)}`).join('  '));
