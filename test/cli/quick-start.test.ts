@@ -2,9 +2,8 @@
  * The quick path (src/cli/quick-start.ts) against oclif's own parser: on every command line it
  * accepts, it must produce exactly what oclif parses (args, flags, which flags were given); every
  * line it declines must be one oclif either rejects or reads in a shape the quick path leaves to
- * it. And the commands on the quick path really do not load oclif.
+ * it; and it reports errors as oclif's path does. (That it loads no oclif: lazy-engines.test.ts.)
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Parser } from '@oclif/core';
@@ -15,7 +14,7 @@ import Ls from '../../src/cli/commands/ls.js';
 import Rm from '../../src/cli/commands/rm.js';
 import SetCommand from '../../src/cli/commands/set.js';
 import { parseQuick, type Manifest } from '../../src/cli/quick-start.js';
-import { BIN, kvs, removeTempDirs, ROOT, tempDir } from './run-kvs.js';
+import { kvs, removeTempDirs, ROOT, tempDir } from './run-kvs.js';
 
 afterAll(removeTempDirs);
 
@@ -127,27 +126,7 @@ describe('the quick path parses as oclif does', () => {
   });
 });
 
-/** Every module, CommonJS file and native addon `kvs ...args` loaded, as trace lines. */
-function traceLines(cwd: string, args: string[]): string[] {
-  const run = spawnSync(process.execPath, ['--import', path.join(ROOT, 'test', 'cli', 'fixtures', 'trace-imports.mjs'), BIN, ...args], { cwd, encoding: 'utf8' });
-  return run.stderr.split('\n').filter((line) => /^(import|require|dlopen): /.test(line));
-}
-
-describe('what the quick path loads', () => {
-  it('kvs set, get, rm, count and ls load no oclif module; a mistake or --help on the same command still gets oclif', async () => {
-    const cwd = tempDir();
-    for (const args of [['set', 'k', 'v'], ['get', 'k'], ['count'], ['ls', '--values'], ['rm', 'k']]) {
-      const lines = traceLines(cwd, args);
-      expect(lines.some((l) => l.includes('/dist/engines/bitcask/')), args.join(' ')).toBe(true); // it ran the command
-      expect(lines.filter((l) => l.includes('/node_modules/')), args.join(' ')).toEqual([]);
-      expect(lines.filter((l) => l.includes('/dist/cli/commands/')), args.join(' ')).toEqual([]);
-    }
-    for (const args of [['get', 'k', '--help'], ['get']]) {
-      expect(traceLines(cwd, args).some((l) => l.includes('/node_modules/@oclif/core/')), args.join(' ')).toBe(true);
-    }
-    expect((await kvs(['get', '--help'], { cwd })).out).toContain('$ kvs get KEY');
-  });
-
+describe('the quick path at run time', () => {
   it('a KvsError on the quick path is reported as oclif reports it: "Error: ..." and exit 1', async () => {
     const cwd = tempDir();
     const quick = await kvs(['get', 'k', '--dir', 'nowhere'], { cwd });
