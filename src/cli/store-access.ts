@@ -122,7 +122,7 @@ async function openLocal(request: StoreRequest): Promise<KvsEngine> {
 function refuseIfServed(dir: string): void {
   const server = readServerFile(dir);
   if (server === undefined || !isProcessAlive(server.pid)) return;
-  throw new KvsError(ErrorCodes.LOCKED, `${dir} is served by a kvs server (pid ${server.pid}) at ${server.addr}; talk to it with --addr ${server.addr} (or KVS_ADDR=${server.addr})`, {
+  throw new KvsError(ErrorCodes.LOCKED, `${dir} is locked by a kvs server (pid ${server.pid}) serving it at ${server.addr}; talk to it with --addr ${server.addr} (or KVS_ADDR=${server.addr})`, {
     details: { dir, pid: server.pid, addr: server.addr },
   });
 }

@@ -197,7 +197,7 @@ describe('the server side of client mode', () => {
     const server = await startServer(path.join(cwd, 'data'));
     const r = await kvs(['set', 'k', 'v', '--dir', 'data'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`Error: ${path.join(cwd, 'data')} is served by a kvs server (pid ${server.child.pid}) at ${server.addr}; talk to it with --addr ${server.addr} (or KVS_ADDR=${server.addr})\n`);
+    expect(r.stderr).toBe(`Error: ${path.join(cwd, 'data')} is locked by a kvs server (pid ${server.child.pid}) serving it at ${server.addr}; talk to it with --addr ${server.addr} (or KVS_ADDR=${server.addr})\n`);
     expect(r.stderr.split('kvs server').length).toBe(2); // said once
     await server.stop();
   });
