@@ -62,8 +62,8 @@ export class DirectoryLock {
     if (heldHere.has(lockDir)) throw openHere(dir);
     const owner = newOwner();
     const stage = path.join(lockDir, STAGE_PREFIX + owner.token);
-    writeStage(dir, lockDir, stage, owner);
     try {
+      writeStage(dir, lockDir, stage, owner);
       for (let round = 0; round < MAX_ROUNDS; round++) {
         if (tryInstall(stage, path.join(lockDir, HELD))) {
           heldHere.set(lockDir, owner.token);
@@ -73,10 +73,10 @@ export class DirectoryLock {
         clearIfStale(dir, path.join(lockDir, HELD));
       }
     } catch (err) {
-      fs.rmSync(stage, { recursive: true, force: true });
+      removeQuietly(stage);
       throw err;
     }
-    fs.rmSync(stage, { recursive: true, force: true });
+    removeQuietly(stage);
     throw new KvsError(ErrorCodes.LOCKED, `${dir} is being locked and unlocked by several processes at once; try again`, { details: { dir } });
   }
 
@@ -113,6 +113,15 @@ function writeStage(dir: string, lockDir: string, stage: string, owner: LockOwne
       }
       throw unwritableDirError(dir, err) ?? err;
     }
+  }
+}
+
+/** Removes a staging directory that may be half made (or not made at all: the store directory refused it). */
+function removeQuietly(stage: string): void {
+  try {
+    fs.rmSync(stage, { recursive: true, force: true });
+  } catch {
+    // a read-only directory, where nothing was made
   }
 }
 
