@@ -1,13 +1,11 @@
 /**
- * Flags and arguments shared by several commands: the store flags (--engine, --dir, --url, and
- * --addr / --password for client mode) are the `baseFlags` of every data command; --json and
- * --sync are added by commands that print data or write.
+ * Flags and arguments shared by several commands: the store flags (--engine, --dir, --url,
+ * --lock-timeout, and --addr / --password for client mode) are the `baseFlags` of every data
+ * command; --json and --sync are added by commands that print data or write.
  */
 import { Args, Flags } from '@oclif/core';
 import { DEFAULT_ENGINE, SYNC_POLICIES } from '../index.js';
-
-/** Where the store lives when neither --dir nor KVS_DIR is given (relative to the working directory). */
-export const DEFAULT_DIR = './kvs-data';
+import { DEFAULT_DIR, DEFAULT_LOCK_TIMEOUT_MS } from './store-access.js';
 
 export const storeFlags = {
   engine: Flags.string({
@@ -37,6 +35,13 @@ export const storeFlags = {
     env: 'KVS_PASSWORD',
     helpValue: '<secret>',
     summary: 'Password of a server started with --requirepass, sent with AUTH. Prefer KVS_PASSWORD: a command line is visible to other users.',
+  }),
+  'lock-timeout': Flags.integer({
+    env: 'KVS_LOCK_TIMEOUT',
+    min: 0,
+    default: DEFAULT_LOCK_TIMEOUT_MS,
+    helpValue: '<ms>',
+    summary: 'How long to wait, in milliseconds, for a store another process is writing to before failing; 0 fails at once.',
   }),
 };
 

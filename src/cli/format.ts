@@ -1,8 +1,9 @@
 /**
- * Human-readable rendering for the CLI: byte sizes, aligned tables, and engine statistics
- * (nested records indented, arrays of records as tables).
+ * Human-readable rendering for the CLI: byte sizes, aligned tables, engine statistics (nested
+ * records indented, arrays of records as tables), and bytes made safe to show on a terminal.
  */
-import type { StatValue, VerifyReport } from '../index.js';
+import { isUtf8 } from 'node:buffer';
+import type { StatValue, VerifyReport } from '../engine/types.js';
 
 const UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
 
@@ -16,6 +17,13 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** The first line of `kvs compact`: what the store's size did, in the direction it went. */
+export function describeCompaction(result: { bytesBefore: number; bytesAfter: number; reclaimedBytes: number }): string {
+  const sizes = `(${formatBytes(result.bytesBefore)} -> ${formatBytes(result.bytesAfter)})`;
+  if (result.bytesAfter > result.bytesBefore) return `Grew by ${formatBytes(result.bytesAfter - result.bytesBefore)} ${sizes}`;
+  return `Reclaimed ${formatBytes(result.reclaimedBytes)} ${sizes}`;
 }
 
 /** Rows as lines of columns separated by two spaces; the last column is not padded. */
@@ -73,4 +81,53 @@ export function renderVerifyReport(report: VerifyReport): string[] {
   }
   if (report.notChecked.length > 0) lines.push('Not checked:', ...report.notChecked.map((what) => `  ${what}`));
   return lines;
+}
+
+/** Characters a terminal would act on instead of showing (C0 and C1 controls, DEL), and the escape character itself. */
+const UNPRINTABLE = /[\x00-\x1f\x7f-\x9f\\]/g;
+const NAMED_ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
+
+function escapeChar(ch: string): string {
+  const named = NAMED_ESCAPES[ch];
+  if (named !== undefined) return named;
+  const code = ch.charCodeAt(0);
+  return code < 0x80 ? `\\x${hex(code)}` : `\\u00${hex(code)}`;
+}
+
+function hex(byte: number): string {
+  return byte.toString(16).padStart(2, '0');
+}
+
+function escapeText(text: string): string {
+  return text.replace(UNPRINTABLE, escapeChar);
+}
+
+/**
+ * `bytes` as text a terminal shows as it is: valid UTF-8 stays text; tab, newline, carriage
+ * return and backslash become \t \n \r \\; other controls \xHH (C0, DEL) or \u00HH (C1); a
+ * byte that is not part of valid UTF-8 becomes \xHH (HH at least 80, so never a character).
+ */
+export function escapeForTerminal(bytes: Buffer): string {
+  if (isUtf8(bytes)) return escapeText(bytes.toString('utf8'));
+  let out = '';
+  let text = 0; // start of the valid run not yet written
+  for (let i = 0; i < bytes.length; ) {
+    const n = utf8Length(bytes[i]!);
+    if (n > 0 && i + n <= bytes.length && isUtf8(bytes.subarray(i, i + n))) {
+      i += n;
+      continue;
+    }
+    out += escapeText(bytes.toString('utf8', text, i)) + `\\x${hex(bytes[i]!)}`;
+    text = ++i;
+  }
+  return out + escapeText(bytes.toString('utf8', text));
+}
+
+/** Bytes in the UTF-8 sequence that `lead` starts, or 0 iff no sequence starts with it. */
+function utf8Length(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
 }

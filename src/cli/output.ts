@@ -73,3 +73,11 @@ export class BufferedOutput {
 export function printJson(value: unknown): Promise<void> {
   return writeAll(`${JSON.stringify(value)}\n`);
 }
+
+/** A closed reader (`kvs ls | head`) is not a failure: stop quietly. */
+export function exitQuietlyOnEpipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}

@@ -4,8 +4,8 @@
  * without filling memory.
  */
 import * as fs from 'node:fs';
-import { ErrorCodes, KvsError, MAX_VALUE_BYTES } from '../index.js';
-import { ioError } from '../engine/errors.js';
+import { ErrorCodes, ioError, KvsError } from '../engine/errors.js';
+import { MAX_VALUE_BYTES } from '../engine/limits.js';
 import { checkValue } from '../engine/validate.js';
 
 export interface ValueSource {
@@ -24,7 +24,11 @@ export async function readValue(source: ValueSource, stdin: NodeJS.ReadableStrea
   if (source.file === undefined) {
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, 'missing value: give it as an argument (kvs set KEY VALUE) or with --file PATH (--file - reads stdin)');
   }
-  if (source.file === '-') return readCapped(stdin, 'stdin');
+  if (source.file === '-') {
+    // Someone typing the value sees no prompt otherwise: say how to end it.
+    if ((stdin as { isTTY?: boolean }).isTTY === true) process.stderr.write('Reading the value from the terminal; end it with Ctrl-D on a line of its own.\n');
+    return readCapped(stdin, 'stdin');
+  }
   return readFile(source.file);
 }
 

@@ -6,7 +6,8 @@
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from './errors.js';
 import { DEFAULT_ENGINE, loadEngine, type EngineModule } from './registry.js';
-import { isEmptyOrMissing, MARKER_FILE, readMarker, writeMarker } from './store-marker.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, openWaitingForLock } from './lock-wait.js';
+import { createMarker, isEmptyOrMissing, MARKER_FILE, readMarker } from './store-marker.js';
 import { SYNC_POLICIES, type EngineOpenOptions, type KvsEngine, type Supports, type SyncPolicy } from './types.js';
 
 export interface OpenOptions {
@@ -20,6 +21,12 @@ export interface OpenOptions {
   syncIntervalMs?: number;
   /** Open without taking the write lock; writes reject with READ_ONLY. The store must exist. */
   readOnly?: boolean;
+  /**
+   * How long a writable open waits for a directory another process has locked, trying again
+   * until it is free, before it fails with LOCKED. Default 0: fail at once. (The CLI waits
+   * 5000 ms: --lock-timeout, KVS_LOCK_TIMEOUT.)
+   */
+  lockTimeoutMs?: number;
   /** Create the store when `dir` holds none (default true; false gives STORE_NOT_FOUND instead, for operations that only change an existing store). */
   createIfMissing?: boolean;
   /** Location of a remote store, for engines that keep data on a server (redis://[:password@]host:port[/db]). */
@@ -45,6 +52,10 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   const syncIntervalMs = options.syncIntervalMs ?? DEFAULT_SYNC_INTERVAL_MS;
   if (!(Number.isFinite(syncIntervalMs) && syncIntervalMs > 0)) {
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `syncIntervalMs must be a positive number of milliseconds; got ${String(syncIntervalMs)}`);
+  }
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!(typeof lockTimeoutMs === 'number' && lockTimeoutMs >= 0 && lockTimeoutMs <= Number.MAX_SAFE_INTEGER)) {
+    throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `lockTimeoutMs must be a number of milliseconds, 0 or more; got ${String(lockTimeoutMs)}`);
   }
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') {
     throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `onWarning must be a function taking a message; got ${typeof options.onWarning}`);
@@ -77,6 +88,7 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
       throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `the ${engineName} engine keeps its data on disk: pass a directory (dir)`);
     }
     if (marker === undefined && !isEmptyOrMissing(dir)) {
+      if (readMarker(dir) !== undefined) return openStore(options); // another process created the store since we looked
       throw new KvsError(
         ErrorCodes.NOT_A_STORE,
         `${dir} holds files but is not a kvs store (no ${MARKER_FILE}); choose an empty or new directory`,
@@ -88,8 +100,10 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
     }
   }
   const sync = chooseSync(engineName, engine, options.sync);
-  if (engine.supports.directory && marker === undefined) writeMarker(dir!, engineName);
-  return engine.open(withWarning({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} }, options));
+  // Another process may create the store between our look and our marker: then its engine rules.
+  if (engine.supports.directory && marker === undefined && createMarker(dir!, engineName).engine !== engineName) return openStore(options);
+  const opts = withWarning({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} }, options);
+  return openWaitingForLock(() => engine.open(opts), lockTimeoutMs);
 }
 
 /** `opts` with the caller's onWarning, if any (absent rather than undefined: exactOptionalPropertyTypes). */

@@ -197,8 +197,8 @@ describe('the server side of client mode', () => {
     const server = await startServer(path.join(cwd, 'data'));
     const r = await kvs(['set', 'k', 'v', '--dir', 'data'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: .*locked.*use --addr 127\.0\.0\.1:\d+\n$/);
-    expect(r.stderr).toContain(`--addr ${server.addr}`);
+    expect(r.stderr).toBe(`Error: ${path.join(cwd, 'data')} is locked by a kvs server (pid ${server.child.pid}) serving it at ${server.addr}; talk to it with --addr ${server.addr} (or KVS_ADDR=${server.addr})\n`);
+    expect(r.stderr.split('kvs server').length).toBe(2); // said once
     await server.stop();
   });
 

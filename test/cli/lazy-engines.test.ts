@@ -1,4 +1,7 @@
-/** The registry loads engines lazily: a command imports only the engine of the store it opens. */
+/**
+ * What a command loads: the registry loads engines lazily (a command imports only the engine of
+ * the store it opens), and the quick path of get/set/rm/count/ls loads no oclif at all.
+ */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -56,13 +59,14 @@ describe('lazy engine loading', () => {
     }
   });
 
-  it('kvs set and get on a bitcask store load no native module (SQLite, LevelDB, LMDB, RocksDB) nor their adapters', () => {
+  it('kvs set, get and stats on a bitcask store load no native module (SQLite, LevelDB, LMDB, RocksDB) nor their adapters', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
     try {
-      for (const args of [['set', 'k', 'v'], ['get', 'k']]) {
+      // stats runs through oclif, which is CommonJS: it shows that require() is traced too
+      for (const args of [['set', 'k', 'v'], ['get', 'k'], ['stats']]) {
         const lines = traceLines(cwd, args);
         expect(lines.some((l) => l.includes('/dist/engines/bitcask/'))).toBe(true); // the trace works
-        expect(lines.some((l) => l.startsWith('require: '))).toBe(true); // CommonJS is traced too (oclif)
+        if (args[0] === 'stats') expect(lines.some((l) => l.startsWith('require: '))).toBe(true);
         for (const pkg of NATIVE_PACKAGES) expect(lines.filter((l) => l.includes(`/node_modules/${pkg}/`))).toEqual([]);
         for (const engine of THIRD_PARTY_ADAPTERS) expect(lines.filter((l) => l.includes(`/dist/engines/${engine}/`))).toEqual([]);
         expect(lines.filter((l) => l.startsWith('dlopen: '))).toEqual([]);
@@ -80,6 +84,26 @@ describe('lazy engine loading', () => {
       expect(lines.some((l) => l.startsWith('dlopen: ') && l.includes('better_sqlite3.node'))).toBe(true);
       for (const pkg of NATIVE_PACKAGES.filter((p) => p !== 'better-sqlite3')) expect(lines.filter((l) => l.includes(`/node_modules/${pkg}/`))).toEqual([]);
       expect(lines.filter((l) => l.includes('/dist/engines/bitcask/'))).toEqual([]);
+    } finally {
+      fs.rmSync(cwd, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('what the quick path loads', () => {
+  it('kvs set, get, rm, count and ls load no oclif module and no command class; --help or a mistake on the same command still gets oclif', () => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    try {
+      for (const args of [['set', 'k', 'v'], ['get', 'k'], ['count'], ['ls', '--values'], ['rm', 'k']]) {
+        const lines = traceLines(cwd, args);
+        expect(lines.some((l) => l.includes('/dist/engines/bitcask/')), args.join(' ')).toBe(true); // it ran the command
+        expect(lines.filter((l) => l.includes('/node_modules/')), args.join(' ')).toEqual([]);
+        expect(lines.filter((l) => l.includes('/dist/cli/commands/')), args.join(' ')).toEqual([]);
+      }
+      for (const args of [['get', 'k', '--help'], ['get']]) {
+        const run = spawnSync(process.execPath, ['--import', TRACE, BIN, ...args], { cwd, encoding: 'utf8' });
+        expect(run.stderr.split('\n').some((l) => l.includes('/node_modules/@oclif/core/')), args.join(' ')).toBe(true);
+      }
     } finally {
       fs.rmSync(cwd, { recursive: true, force: true });
     }

@@ -67,6 +67,26 @@ describe('compact', () => {
     const result = JSON.parse(again.out) as Record<string, unknown>;
     expect(Object.keys(result).sort()).toEqual(['bytesAfter', 'bytesBefore', 'details', 'reclaimedBytes']);
   });
+
+  it('a compaction that leaves more on disk says "Grew by", never "Reclaimed 0 B" with a larger after (LevelDB: a fresh store)', async () => {
+    const cwd = tempDir();
+    for (const key of ['a', 'b', 'c']) expect((await kvs(['set', key, 'value', '--engine', 'level'], { cwd })).code).toBe(0);
+    const r = await kvs(['compact'], { cwd });
+    expect(r.code).toBe(0);
+    const figures = /^(Grew by|Reclaimed) (\d+(?:\.\d)? (?:B|KiB|MiB)) \((\d+(?:\.\d)? (?:B|KiB|MiB)) -> (\d+(?:\.\d)? (?:B|KiB|MiB))\)\n/.exec(r.out);
+    expect(figures, r.out).not.toBeNull();
+    const bytes = (text: string): number => {
+      const [n, unit] = text.split(' ');
+      return Number(n) * (unit === 'B' ? 1 : unit === 'KiB' ? 1024 : 1024 ** 2);
+    };
+    const [, verb, amount, before, after] = figures!;
+    if (bytes(after!) > bytes(before!)) {
+      expect(verb).toBe('Grew by');
+      expect(bytes(amount!)).toBeGreaterThan(0);
+    } else {
+      expect(verb).toBe('Reclaimed');
+    }
+  });
 });
 
 describe('stats', () => {

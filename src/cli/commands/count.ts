@@ -1,6 +1,6 @@
 /** `kvs count`: prints the number of live keys. */
+import { count } from '../actions/count.js';
 import { jsonFlag } from '../flags.js';
-import { printJson, writeAll } from '../output.js';
 import { StoreCommand } from '../store-command.js';
 
 export default class Count extends StoreCommand {
@@ -10,8 +10,6 @@ export default class Count extends StoreCommand {
   static override flags = { json: jsonFlag };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Count);
-    const count = await this.withStore(flags, { readOnly: true, remote: true }, (store) => store.count());
-    await (flags.json ? printJson({ count }) : writeAll(`${count}\n`));
+    await count(await this.input(Count));
   }
 }

@@ -1,7 +1,6 @@
 /** `kvs get KEY`: prints a value byte for byte. */
-import { checkKey } from '../../engine/validate.js';
+import { get } from '../actions/get.js';
 import { jsonFlag, keyArg } from '../flags.js';
-import { encodeBytes, printJson, writeAll } from '../output.js';
 import { StoreCommand } from '../store-command.js';
 
 export default class Get extends StoreCommand {
@@ -19,16 +18,6 @@ export default class Get extends StoreCommand {
   static override flags = { json: jsonFlag };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Get);
-    const key = checkKey(args.key);
-    const value = await this.withStore(flags, { readOnly: true, remote: true }, (store) => store.get(key));
-    if (flags.json) {
-      if (value === undefined) return printJson({ key: args.key, found: false });
-      const { text, encoding } = encodeBytes(value);
-      return printJson({ key: args.key, found: true, value: text, encoding });
-    }
-    if (value === undefined) return writeAll('Key not found\n');
-    await writeAll(value);
-    if (process.stdout.isTTY) await writeAll('\n');
+    await get(await this.input(Get));
   }
 }

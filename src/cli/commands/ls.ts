@@ -1,13 +1,14 @@
 /** `kvs ls`: lists keys (and values) in byte order, streamed. */
 import { Flags } from '@oclif/core';
-import type { DataScanOptions } from '../../client/data-store.js';
+import { ls } from '../actions/ls.js';
 import { jsonFlag } from '../flags.js';
-import { BufferedOutput, entryJson } from '../output.js';
 import { StoreCommand } from '../store-command.js';
 
 export default class Ls extends StoreCommand {
   static override summary = 'List keys in byte order.';
-  static override description = `Prints one key per line, or "key<TAB>value" with --values, in byte order of keys (descending with --reverse). Bounds combine: --prefix, --start (inclusive) and --end (exclusive). With --json prints a JSON array of {"key"} objects, or {"key","value","encoding"} with --values (encoding "utf8", or "base64" for a value that is not valid UTF-8; a key that is not valid UTF-8 is base64 with "keyEncoding":"base64"). Output is streamed, so any number of keys can be listed.`;
+  static override description = `Prints one key per line, or "key<TAB>value" with --values, in byte order of keys (descending with --reverse). Bounds combine: --prefix, --start (inclusive) and --end (exclusive). With --json prints a JSON array of {"key"} objects, or {"key","value","encoding"} with --values (encoding "utf8", or "base64" for a value that is not valid UTF-8; a key that is not valid UTF-8 is base64 with "keyEncoding":"base64"). Output is streamed, so any number of keys can be listed.
+
+On a terminal, keys and values are shown escaped wherever they are not printable text: tab, newline, carriage return and backslash as \\t \\n \\r \\\\, other control characters as \\xHH or \\u00HH, and bytes that are not valid UTF-8 as \\xHH. Piped or redirected, they are written raw, byte for byte; --json gives the exact bytes anywhere (base64 for what is not UTF-8).`;
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --prefix user: --limit 10',
@@ -27,31 +28,6 @@ export default class Ls extends StoreCommand {
   };
 
   async run(): Promise<void> {
-    const { flags } = await this.parse(Ls);
-    const scan: DataScanOptions = { reverse: flags.reverse, keysOnly: !flags.values };
-    if (flags.prefix !== undefined) scan.prefix = flags.prefix;
-    if (flags.start !== undefined) scan.gte = flags.start;
-    if (flags.end !== undefined) scan.lt = flags.end;
-    if (flags.limit !== undefined) scan.limit = flags.limit;
-    const out = new BufferedOutput();
-    await this.withStore(flags, { readOnly: true, remote: true }, async (store) => {
-      let first = true;
-      if (flags.json) await out.write('[');
-      for await (const [key, value] of store.scan(scan)) {
-        if (flags.json) {
-          await out.write(`${first ? '\n' : ',\n'}${JSON.stringify(entryJson(key, flags.values ? value : undefined))}`);
-        } else if (flags.values) {
-          await out.write(Buffer.concat([key, TAB, value, NEWLINE]));
-        } else {
-          await out.write(Buffer.concat([key, NEWLINE]));
-        }
-        first = false;
-      }
-      if (flags.json) await out.write(first ? ']\n' : '\n]\n');
-    });
-    await out.flush();
+    await ls(await this.input(Ls));
   }
 }
-
-const TAB = Buffer.from('\t');
-const NEWLINE = Buffer.from('\n');

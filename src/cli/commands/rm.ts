@@ -1,5 +1,5 @@
 /** `kvs rm KEY`: deletes a key. */
-import { checkKey } from '../../engine/validate.js';
+import { rm } from '../actions/rm.js';
 import { keyArg, syncFlag } from '../flags.js';
 import { StoreCommand } from '../store-command.js';
 
@@ -13,12 +13,6 @@ export default class Rm extends StoreCommand {
   static override flags = { sync: syncFlag };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(Rm);
-    const key = checkKey(args.key);
-    const deleted = await this.withStore(flags, { sync: flags.sync, mustExist: true, remote: true }, (store) => store.delete(key));
-    if (!deleted) {
-      process.stderr.write('Key not found\n');
-      process.exitCode = 1;
-    }
+    await rm(await this.input(Rm));
   }
 }

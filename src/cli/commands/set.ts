@@ -1,9 +1,8 @@
 /** `kvs set KEY [VALUE]`: stores a value from the argument, a file, or stdin. */
 import { Args, Flags } from '@oclif/core';
-import { checkKey } from '../../engine/validate.js';
+import { set } from '../actions/set.js';
 import { keyArg, syncFlag } from '../flags.js';
 import { StoreCommand } from '../store-command.js';
-import { readValue } from '../value-input.js';
 
 export default class SetCommand extends StoreCommand {
   static override summary = 'Store a value under a key.';
@@ -25,9 +24,6 @@ export default class SetCommand extends StoreCommand {
   };
 
   async run(): Promise<void> {
-    const { args, flags } = await this.parse(SetCommand);
-    const key = checkKey(args.key); // before opening: a rejected write must not create the store
-    const value = await readValue({ value: args.value, file: flags.file });
-    await this.withStore(flags, { sync: flags.sync, remote: true }, (store) => store.set(key, value));
+    await set(await this.input(SetCommand));
   }
 }

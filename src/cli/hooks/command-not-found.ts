@@ -1,13 +1,16 @@
 /**
- * oclif hook for an unknown command: says so and how to list the commands (oclif's own message
- * names neither), exiting 2 like other usage errors. oclif requires hooks to be default exports.
+ * oclif hook for an unknown first word: a mistyped command gets the closest command as a
+ * suggestion, a flag before any command is called a flag; exit code 2 like other usage errors.
+ * oclif requires hooks to be default exports.
  */
-import { Errors, type Hook } from '@oclif/core';
+import type { Hook } from '@oclif/core';
+import { reportUsageError } from '../report-error.js';
+import { unknownCommandMessage } from '../suggest.js';
 
 const hook: Hook.CommandNotFound = async function (opts) {
   const bin = opts.config.bin;
-  const name = opts.id.split(':')[0]; // with the space separator, later words are joined into the id
-  throw new Errors.CLIError(`unknown command "${name}"; run \`${bin} --help\` to list the commands`, { exit: 2 });
+  const word = opts.id.split(':')[0]!; // with the space separator, later words are joined into the id
+  reportUsageError(unknownCommandMessage(word, bin, opts.config.commandIDs), { bin });
 };
 
 export default hook;

@@ -136,7 +136,7 @@ describe('kvs server lifecycle', () => {
     const server = await start(['--dir', 'data', '--engine', 'sqlite'], cwd);
     const local = await kvs(['set', 'k', 'v', '--dir', 'data'], { cwd });
     expect(local.code).toBe(1);
-    expect(local.stderr).toContain(`is locked by a kvs server; a kvs server (pid ${server.child.pid}) is serving this directory at 127.0.0.1:${server.port}: use --addr 127.0.0.1:${server.port}`);
+    expect(local.stderr).toContain(`is locked by a kvs server (pid ${server.child.pid}) serving it at 127.0.0.1:${server.port}; talk to it with --addr 127.0.0.1:${server.port}`);
     expect((await kvs(['get', 'k', '--dir', 'data'], { cwd })).out).toBe('Key not found\n'); // reads stay allowed; nothing was written
     const second = await serverFailure(['--addr', '127.0.0.1:0', '--dir', 'data'], cwd);
     expect(second.code).toBe(1);
