@@ -106,10 +106,13 @@ export function createMarker(dir: string, engine: string): StoreMarker {
   return { engine, markerVersion: MARKER_VERSION };
 }
 
-/** True iff `dir` does not exist or holds no entries. */
+/**
+ * True iff `dir` does not exist or holds no entries but the temporary files of markers being
+ * created (another process creating the store at this very moment is not a foreign file).
+ */
 export function isEmptyOrMissing(dir: string): boolean {
   try {
-    return fs.readdirSync(dir).length === 0;
+    return fs.readdirSync(dir).every((name) => name.startsWith(`${MARKER_FILE}.tmp-`));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return true;
