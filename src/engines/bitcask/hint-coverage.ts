@@ -11,13 +11,13 @@ import { scanRecords, type ScannedRecord, type ScanOutcome } from './record-scan
  * Scans `file` from its hint coverage to its end, calling `onRecord` for each committed record.
  * Writable: truncates a torn tail and appends a hint chunk. Read-only: only shortens `file.size`.
  */
-export function extendHint(file: DataFile, writable: boolean, onRecord?: (rec: ScannedRecord) => void): ScanOutcome {
+export function extendHint(file: DataFile, writable: boolean, onRecord?: (rec: ScannedRecord) => void, tornTailAllowed = true): ScanOutcome {
   const from = file.hintCovered;
   const builder = writable ? new HintChunkBuilder() : undefined;
   const outcome = scanRecords(file.fd, file.name, file.size, from, (rec) => {
     onRecord?.(rec);
     builder?.add(rec.timestamp, rec.flags, rec.key, rec.valueSize, rec.offset);
-  });
+  }, tornTailAllowed);
   if (outcome.tornBytes > 0) {
     if (writable) file.truncate(outcome.validEnd);
     else file.size = outcome.validEnd;

@@ -77,7 +77,9 @@ export function loadStore(dir: string, writable: boolean, onWarning?: (message: 
       const file = DataFile.open(dir, id, table.nextIndex, writable);
       table.add(file);
       hintNames.delete(path.basename(file.hintPath));
-      loadFile(file, hints[i]!, table, writable, result);
+      // Only the newest file, if it is an ordinary (appended) one, can end in a write a crash cut short.
+      const mayBeTorn = i === dataIds.length - 1 && id.minor === 0;
+      loadFile(file, hints[i]!, table, writable, result, mayBeTorn);
     });
   } catch (err) {
     for (const file of table.files) file.close();
@@ -88,14 +90,14 @@ export function loadStore(dir: string, writable: boolean, onWarning?: (message: 
   return result;
 }
 
-function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable: boolean, result: LoadResult): void {
+function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable: boolean, result: LoadResult, tornTailAllowed: boolean): void {
   const hint = readHint(hintBytes, file.size, (e) => table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp));
   file.hintCovered = hint.coveredSize;
   file.hintLength = hint.validLength;
   if (hint.coveredSize > 0) result.filesFromHints++;
   if (hint.coveredSize === file.size) return;
 
-  const outcome = extendHint(file, writable, (rec) => table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp));
+  const outcome = extendHint(file, writable, (rec) => table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp), tornTailAllowed);
   result.bytesScanned += outcome.validEnd - hint.coveredSize;
   if (outcome.tornBytes > 0) result.tornTails.push({ file: file.name, offset: outcome.validEnd, bytes: outcome.tornBytes, reason: outcome.tornReason ?? 'incomplete' });
 }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { describe, it, expect } from 'vitest';
 import { ErrorCodes, type KvsEngine } from '../../../src/index.js';
+import { UNPUBLISHED_SUFFIX } from '../../../src/engines/bitcask/data-file.js';
 import { parseFileName } from '../../../src/engines/bitcask/file-names.js';
 import { recordSize } from '../../../src/engines/bitcask/record-format.js';
 import { contents, contentsOf, copyStore, dataFiles, directoryBytes, fileSize, flipByte, open, recordsIn, sorted, tempDir } from './store-dir.js';
@@ -154,14 +155,14 @@ describe('merge', () => {
     expect(outputs[0]).toBe(`${String(lastInput.major).padStart(10, '0')}-0001.data`);
     expect(inputs.every((f) => !fs.existsSync(path.join(s1, f)))).toBe(true);
 
-    /** A directory holding the S0 files except `drop` (and their hints), plus the S1 files `add`. */
-    const mixed = (drop: string[], add: string[], label: string): string => {
+    /** A directory holding the S0 files except `drop` (and their hints), plus the S1 files `add` (under `suffix`, for unpublished outputs). */
+    const mixed = (drop: string[], add: string[], label: string, suffix = ''): string => {
       const dir = copyStore(s0, label);
       for (const f of drop) {
         fs.rmSync(path.join(dir, f));
         fs.rmSync(path.join(dir, hintOf(f)), { force: true });
       }
-      for (const f of add) fs.copyFileSync(path.join(s1, f), path.join(dir, f));
+      for (const f of add) fs.copyFileSync(path.join(s1, f), path.join(dir, f + suffix));
       return dir;
     };
     /** Reopens, compares, compacts, compares again after another reopen. */
@@ -174,16 +175,18 @@ describe('merge', () => {
       expect(await contentsOf(dir, SMALL), `${what}, compacted and reopened`).toEqual(model);
     };
 
-    // (a) merge crashed while writing output j: earlier outputs whole but without hints (hints
-    // are written only once every output is synced), output j torn mid-record, no later outputs.
+    // (a) merge crashed while writing output j: outputs are still unpublished (NAME.data.tmp-merge),
+    // earlier ones whole but without hints (hints are written only once every output is synced),
+    // output j torn mid-record, no later outputs.
     expect(outputs.length).toBeGreaterThan(1);
     const newActive = s1Files.filter((f) => f.endsWith('.data') && parseFileName(f)!.id.minor === 0);
     for (let j = 0; j < outputs.length; j++) {
       const outRecords = recordsIn(path.join(s1, outputs[j]!));
       expect(outRecords.length).toBeGreaterThan(3);
       for (const r of outRecords) {
-        const dir = mixed([], [...newActive, ...outputs.slice(0, j + 1)], 'a');
-        fs.truncateSync(path.join(dir, outputs[j]!), r.offset + Math.floor(r.size / 2));
+        const dir = mixed([], outputs.slice(0, j + 1), 'a', UNPUBLISHED_SUFFIX);
+        for (const f of newActive) fs.copyFileSync(path.join(s1, f), path.join(dir, f));
+        fs.truncateSync(path.join(dir, outputs[j]! + UNPUBLISHED_SUFFIX), r.offset + Math.floor(r.size / 2));
         await expectModel(dir, `(a) output ${outputs[j]} torn inside the record at ${r.offset}`);
       }
     }
