@@ -74,6 +74,11 @@ export class DataFile {
     return this.#path;
   }
 
+  /** True iff the file has its real name (false for a merge output not yet published). */
+  get published(): boolean {
+    return path.basename(this.#path) === this.name;
+  }
+
   get fd(): number {
     return this.#fd;
   }
