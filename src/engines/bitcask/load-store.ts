@@ -8,8 +8,9 @@
  * a merge that was deleting them, and moves files the file set does not list to `lost/`.
  *
  * A read-only open takes no lock, so a writer may rotate or merge while it reads: when a file it
- * expected is gone or a file it does not know appears, it re-reads the file set and starts over
- * (a bounded number of times), and reports CORRUPTION only when the file set has not changed.
+ * expected is gone, it re-reads the file set and starts over (a bounded number of times), and
+ * reports CORRUPTION only when the file set has not changed. It loads what the file set lists,
+ * so it sees the store as of one file set; files the writer has not listed yet are not loaded.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -59,16 +60,20 @@ export interface LoadResult {
   bytesScanned: number;
   /** The file set the store was opened with; undefined iff it had none (written before file sets). */
   fileSet: FileSet | undefined;
-  /** Files the file set does not list: moved to lost/ (writable) or left alone and not loaded (read-only). */
+  /**
+   * Files the file set does not list: moved to lost/ by a writable open. A read-only open leaves
+   * them alone, does not load them and says nothing: a live writer lists a new file or merge
+   * output a moment after creating it, so unlisted files are expected there.
+   */
   lost: string[];
 }
 
 /** Read-only attempts before a file that keeps vanishing under a busy writer is reported. */
 const READ_ONLY_ATTEMPTS = 25;
 
-/** A file the file set (or the listing) promised vanished, or an unknown one appeared: read the set again. */
+/** A file the file set (or the listing) promised vanished: read the set again, or fail with `failure`. */
 class Reread extends Error {
-  constructor(readonly failure: KvsError | undefined) {
+  constructor(readonly failure: KvsError) {
     super('the store changed while it was being read');
   }
 }
@@ -82,15 +87,13 @@ export function loadStore(dir: string, writable: boolean, onWarning?: (message: 
     const setBytes = readFileSetBytes(dir);
     const fileSet = setBytes === undefined ? undefined : decodeFileSet(setBytes);
     try {
-      const result = loadOnce(dir, writable, fileSet, () => !sameBytes(readFileSetBytes(dir), setBytes));
+      const result = loadOnce(dir, writable, fileSet);
       if (onWarning !== undefined) for (const w of warningsOf(result, writable, dir)) onWarning(w);
       return result;
     } catch (err) {
       if (!(err instanceof Reread)) throw err;
-      if (writable || attempt >= READ_ONLY_ATTEMPTS || (fileSet !== undefined && sameBytes(readFileSetBytes(dir), setBytes))) {
-        if (err.failure !== undefined) throw err.failure;
-        if (attempt >= READ_ONLY_ATTEMPTS) throw new KvsError(ErrorCodes.IO_ERROR, `the bitcask store at ${dir} kept changing while it was read (${attempt} attempts); try again`);
-      }
+      // A file the set lists is gone: the store is damaged, unless a writer replaced the set meanwhile.
+      if (writable || attempt >= READ_ONLY_ATTEMPTS || (fileSet !== undefined && sameBytes(readFileSetBytes(dir), setBytes))) throw err.failure;
     }
   }
 }
@@ -109,10 +112,9 @@ function missingFile(name: string, fileSet: FileSet | undefined, all: readonly s
   );
 }
 
-function loadOnce(dir: string, writable: boolean, fileSet: FileSet | undefined, setChanged: () => boolean): LoadResult {
+function loadOnce(dir: string, writable: boolean, fileSet: FileSet | undefined): LoadResult {
   const plan = planLoad(fs.readdirSync(dir), fileSet);
   if (plan.missing.length > 0) throw new Reread(missingFile(plan.missing[0]!, fileSet, plan.missing));
-  if (!writable && fileSet !== undefined && plan.orphans.length > 0 && setChanged()) throw new Reread(undefined); // a writer rotated or merged
 
   // Hints are read up front so the keydir can be sized once instead of growing through every doubling.
   const hints = plan.load.map((p) => readHintFile(path.join(dir, hintFileName(p.id))));
@@ -193,9 +195,8 @@ function commit(dir: string, plan: LoadPlan, scans: [DataFile, UncoveredScan][],
 
 function warningsOf(result: LoadResult, writable: boolean, dir: string): string[] {
   const out = result.tornTails.map((t) => describeTornTail(t, writable));
-  if (result.lost.length > 0) {
-    const where = writable ? `moved them to ${path.join(dir, 'lost')} (nothing was deleted)` : 'did not load them (the next writable open moves them to lost/)';
-    out.push(`${result.lost.length} file(s) that ${FILE_SET} does not list were found and not loaded: ${result.lost.join(', ')}; ${where}`);
+  if (writable && result.lost.length > 0) {
+    out.push(`${result.lost.length} file(s) that ${FILE_SET} does not list were found and not loaded: ${result.lost.join(', ')}; moved them to ${path.join(dir, 'lost')} (nothing was deleted)`);
   }
   if (result.fileSet === undefined && result.table.files.length > 0) {
     const files = result.table.files.map((f) => formatFileId(f.id));
