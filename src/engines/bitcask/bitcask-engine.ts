@@ -27,6 +27,7 @@ import type { Keydir } from './keydir.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { mergeFiles } from './merge.js';
+import { abandonMerge } from './merge-rollback.js';
 import { shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
 import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
@@ -361,11 +362,21 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
+      let listed = false;
       const beforeDelete = (): void => {
         this.#syncActiveNow();
         this.#saveFileSet(this.#active, new Set(sealed)); // the outputs replace the inputs from here on
+        listed = true;
       };
-      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, beforeDelete);
+      let result: Awaited<ReturnType<typeof mergeFiles>>;
+      try {
+        result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, beforeDelete);
+      } catch (err) {
+        // Not yet listed: the inputs still hold everything, so give the outputs' space back now.
+        const outputs = this.#table.files.filter((f) => f.id.major === major && f.id.minor >= firstMinor);
+        if (!listed) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
+        throw err;
+      }
       this.#saveFileSet();
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
