@@ -32,6 +32,12 @@ export class VersionSet {
   onVersionDropped: () => void = () => undefined;
   /** Where the manifest read at open was cut, if it had a torn tail. */
   recoveredTail: (LogTail & { file: string }) | undefined;
+  /**
+   * Tables a DELETED_FILE record read intact (at open) or written by this process names: the
+   * only ones cleanup may delete once no live version lists them. A table nothing names looks
+   * orphaned and is moved aside instead (obsolete-files.ts).
+   */
+  readonly retired = new Set<number>();
 
   private constructor(dir: string, levelCount: number) {
     this.dir = dir;
@@ -50,6 +56,7 @@ export class VersionSet {
     contents.edits.forEach((edit, i) => {
       levels = applyEdit(levels, edit, levelCount, `manifest ${contents.file}, edit ${i}`);
       vs.#absorbCounters(edit);
+      vs.#retire(edit);
     });
     vs.#recoveredManifest = contents.number;
     if (contents.tail !== undefined) vs.recoveredTail = { ...contents.tail, file: contents.file };
@@ -63,6 +70,15 @@ export class VersionSet {
     if (edit.nextFileNumber !== undefined) this.nextFileNumber = edit.nextFileNumber;
     if (edit.lastSequence !== undefined) this.lastSequence = Math.max(this.lastSequence, edit.lastSequence);
     for (const p of edit.compactPointers) if (p.level < this.levelCount) this.compactPointers[p.level] = p.key;
+  }
+
+  #retire(edit: VersionEdit): void {
+    for (const d of edit.deletedFiles) this.retired.add(d.number);
+  }
+
+  /** Number of the manifest read at open, or undefined for a new store. */
+  get recoveredManifestNumber(): number | undefined {
+    return this.#recoveredManifest;
   }
 
   /** Number of the live manifest, or undefined before startManifest. */
@@ -109,6 +125,7 @@ export class VersionSet {
     const levels = applyEdit(this.current.levels, edit, this.levelCount, 'a new edit');
     this.#manifest.append(edit);
     this.#absorbCounters(edit);
+    this.#retire(edit);
     this.#setCurrent(levels);
   }
 
