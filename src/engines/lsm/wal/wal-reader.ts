@@ -8,6 +8,7 @@
  * - a bad fragment followed by a valid one is damage in the middle: CORRUPTION naming the file
  *   and offset; nothing valid is ever dropped silently.
  */
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
 import { BLOCK_SIZE, HEADER_SIZE, LENGTH_OFFSET, RecordType, TYPE_OFFSET } from './wal-format.js';
@@ -83,8 +84,9 @@ export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, 
   const fail = (reason: string, badAt: number, kind: TailKind = 'invalid'): LogContents => {
     const start = parts === undefined ? badAt : recordStart;
     if (validFragmentFollows(data, badAt, plausible)) {
-      throw new KvsError(ErrorCodes.CORRUPTION, `${file} is damaged at byte offset ${badAt} (${reason}) and valid records follow; restore the file from a backup or remove it (losing its writes)`, {
-        details: { file, offset: badAt, reason },
+      const name = path.basename(file);
+      throw new KvsError(ErrorCodes.CORRUPTION, `${name} is damaged at byte offset ${badAt} (${reason}) and valid records follow, so it is not a torn tail; restore ${name} from a backup of the store`, {
+        details: { file: name, path: file, offset: badAt, reason },
       });
     }
     return { validBytes, tail: { offset: start, bytes: data.length - start, reason: `${reason} at byte offset ${badAt}`, kind } };
