@@ -9,7 +9,7 @@ import { runCompaction } from './compaction/compaction.js';
 import { flushMemtable } from './flush.js';
 import { emptyEdit, type FileMeta } from './manifest/version-edit.js';
 import { deleteObsoleteFilesOf } from './obsolete-files.js';
-import type { StoreState } from './store-state.js';
+import { throwIfBroken, type StoreState } from './store-state.js';
 
 /** Thrown into an automatic compaction at a slice boundary when the store closes; not an error. */
 const ABORTED = Symbol('compaction aborted');
@@ -91,6 +91,17 @@ export class BackgroundWorker {
       });
     this.#job = running.catch(() => undefined);
     return running;
+  }
+
+  /**
+   * Runs `job` once every earlier job (automatic or maintenance) has ended, so maintenance calls
+   * that overlap (two compact() calls not awaited) queue instead of running into each other.
+   * Race-free: nothing awaits between seeing the worker idle and claiming it in run().
+   */
+  async exclusive(job: () => Promise<void>): Promise<void> {
+    while (this.#job !== undefined) await this.#job;
+    throwIfBroken(this.#s); // a failure stays the first one reported (stats' lastBackgroundError)
+    return this.run(job);
   }
 
   /** Resolves once no job runs. */

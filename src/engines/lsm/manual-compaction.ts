@@ -7,17 +7,18 @@ import type { CompactResult } from '../../engine/types.js';
 import { directorySizeSync } from '../../util/fs.js';
 import type { BackgroundWorker } from './background.js';
 import { pickWholeLevel } from './compaction/compaction-policy.js';
-import { throwIfBroken, type StoreState } from './store-state.js';
+import type { StoreState } from './store-state.js';
 import { switchMemtable } from './write-stall.js';
 
 /** Compacts every level into the next down to the deepest level holding data, which is rewritten in place. */
 export async function compactAll(s: StoreState, worker: BackgroundWorker): Promise<CompactResult> {
-  await worker.idle();
-  throwIfBroken(s);
   const started = performance.now();
-  const bytesBefore = directorySizeSync(s.dir);
+  let bytesBefore = 0;
+  let bytesAfter = 0;
   const details = { flushed: false, compactions: 0, filesCompacted: 0, filesWritten: 0, bytesRead: 0, bytesWritten: 0, entriesDropped: 0 };
-  await worker.run(async () => {
+  // Queued behind any running job, including another compact() that was not awaited.
+  await worker.exclusive(async () => {
+    bytesBefore = directorySizeSync(s.dir);
     if (s.imm !== undefined) await worker.flushImmutable();
     if (s.mem.entryCount > 0) {
       switchMemtable(s);
@@ -36,8 +37,8 @@ export async function compactAll(s: StoreState, worker: BackgroundWorker): Promi
       details.bytesWritten += r.bytesWritten;
       details.entriesDropped += r.entriesDropped;
     }
+    bytesAfter = directorySizeSync(s.dir); // inside the job: before any other job starts writing new tables
   });
-  const bytesAfter = directorySizeSync(s.dir); // before background work resumes and starts writing new tables
   worker.schedule();
   return {
     bytesBefore,
