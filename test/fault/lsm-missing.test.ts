@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/index.js';
+import { tempStoreDir } from '../support/temp-store-dir.js';
 import { buildReferenceStore, expectCorruptionNamingFile, expectTrustworthy, filesOf, freshCopy, openAndRead, snapshotDir, type ReferenceStore } from '../support/fault-store.js';
 import { LSM_OPTIONS, MANIFEST, newest, TABLE, WAL } from './lsm-support.js';
 
@@ -62,5 +64,31 @@ describe('lsm: a missing file', () => {
     expect(outcome.kind).toBe('refused');
     if (outcome.kind === 'refused') expectCorruptionNamingFile(outcome.error);
     expect(snapshotDir(dir)).toEqual(before);
+  });
+});
+
+describe('lsm: a missing WAL beside an unflushed one', () => {
+  it('the newer of two WALs (a memtable switched, its flush not yet recorded): CORRUPTION naming it, from the LOG_FILE record', async () => {
+    const dir = path.join(tempStoreDir('lsm-two-wals'), 'store');
+    const db = await openStore({ engine: 'lsm', dir, sync: 'never', options: { memtableSize: 2048, autoCompact: false } });
+    // Writes apply synchronously; the flush of the full memtable needs the event loop. Copy the
+    // store at the moment a second WAL exists, before the flush has been recorded.
+    let i = 0;
+    for (; filesOf(dir, WAL).length < 2; i++) void db.set(`k${i % 40}`, `v${i}`);
+    for (let j = 0; j < 5; j++) void db.set(`k${j}`, `newest${j}`);
+    const copy = path.join(tempStoreDir('lsm-two-wals-copy'), 'store');
+    fs.cpSync(dir, copy, { recursive: true, filter: (src) => path.basename(src) !== 'LOCK' });
+    await db.close();
+    const wals = filesOf(copy, WAL);
+    expect(wals).toHaveLength(2);
+    fs.rmSync(path.join(copy, wals[1]!));
+    const before = snapshotDir(copy);
+    const outcome = await openAndRead({ ...ref, options: {} }, copy, new Map());
+    expect(outcome.kind).toBe('refused');
+    if (outcome.kind === 'refused') {
+      expectCorruptionNamingFile(outcome.error);
+      expect(outcome.error.details.file).toBe(wals[1]);
+    }
+    expect(snapshotDir(copy)).toEqual(before);
   });
 });

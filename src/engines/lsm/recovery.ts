@@ -125,6 +125,8 @@ function openForWriting(dir: string, files: StoreFiles): Recovered {
       edit.logNumber = number;
       fsyncDirSync(dir); // the new WAL's entry is durable before the manifest names it
     }
+    // Every WAL kept is named, so that the next open knows it must find it.
+    edit.newLogs = files.logs.map((l) => l.number).filter((n) => n > vs.logNumber);
     vs.startManifest(edit);
   } catch (err) {
     wal?.close();

@@ -93,6 +93,10 @@ function readWithVersion(dir: string, vs: VersionSet): StoreFiles {
     const name = logFileName(vs.logNumber);
     throw new MissingFile(name, logPath(dir, vs.logNumber), `${manifest} names it (log number ${vs.logNumber}) as the write-ahead log of the writes not yet in any table; opening without it would bring back deleted keys and old values`, mt);
   }
+  for (const number of vs.namedLogs) {
+    const name = logFileName(number);
+    if (!present.has(name)) throw new MissingFile(name, logPath(dir, number), `${manifest} names it (a LOG_FILE record) as a write-ahead log that took writes not yet in any table`, mt);
+  }
   logNumbers.sort((a, b) => a - b);
   const mem = new Memtable(logNumbers.at(-1) ?? 0);
   const logs = logNumbers.map((number) => replay(dir, number, vs, mem, mt));

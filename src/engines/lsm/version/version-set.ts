@@ -38,6 +38,8 @@ export class VersionSet {
    * orphaned and is moved aside instead (obsolete-files.ts).
    */
   readonly retired = new Set<number>();
+  /** WALs at or above logNumber that a LOG_FILE record names: each must exist (store-files.ts). */
+  readonly #namedLogs = new Set<number>();
 
   private constructor(dir: string, levelCount: number) {
     this.dir = dir;
@@ -67,6 +69,8 @@ export class VersionSet {
 
   #absorbCounters(edit: VersionEdit): void {
     if (edit.logNumber !== undefined) this.logNumber = edit.logNumber;
+    for (const n of edit.newLogs) this.#namedLogs.add(n);
+    for (const n of this.#namedLogs) if (n < this.logNumber) this.#namedLogs.delete(n);
     if (edit.nextFileNumber !== undefined) this.nextFileNumber = edit.nextFileNumber;
     if (edit.lastSequence !== undefined) this.lastSequence = Math.max(this.lastSequence, edit.lastSequence);
     for (const p of edit.compactPointers) if (p.level < this.levelCount) this.compactPointers[p.level] = p.key;
@@ -74,6 +78,22 @@ export class VersionSet {
 
   #retire(edit: VersionEdit): void {
     for (const d of edit.deletedFiles) this.retired.add(d.number);
+  }
+
+  /** WALs above logNumber the manifest names (LOG_FILE), ascending. */
+  get namedLogs(): number[] {
+    return [...this.#namedLogs].filter((n) => n > this.logNumber).sort((a, b) => a - b);
+  }
+
+  /**
+   * Records in the manifest (appended and fsynced) that WAL `number` now takes writes, so that
+   * recovery knows it must exist. REQUIRES: the WAL file and its directory entry are durable.
+   */
+  recordLog(number: number): void {
+    if (this.#manifest === undefined) throw new Error('recordLog before startManifest');
+    const edit: VersionEdit = { ...emptyEdit(), newLogs: [number], nextFileNumber: this.nextFileNumber, lastSequence: this.lastSequence };
+    this.#manifest.append(edit);
+    this.#absorbCounters(edit);
   }
 
   /** Number of the manifest read at open, or undefined for a new store. */
@@ -110,6 +130,7 @@ export class VersionSet {
       lastSequence: this.lastSequence,
       compactPointers: this.compactPointers.flatMap((key, level) => (key === undefined ? [] : [{ level, key }])),
       newFiles: levels.flatMap((files, level) => files.map((file) => ({ level, file }))),
+      newLogs: this.namedLogs,
     };
     const previous = this.#manifest;
     this.#manifest = ManifestWriter.create(this.dir, number, snapshot);
