@@ -118,6 +118,8 @@ function openForWriting(dir: string, files: StoreFiles): Recovered {
     const newest = files.logs.at(-1);
     if (newest !== undefined) {
       wal = LogWriter.reopen(newest.file, newest.validBytes);
+      // No manifest yet: a first open crashed before CURRENT named its manifest (it took no writes).
+      if (vs.recoveredManifestNumber === undefined) edit.logNumber = files.logs[0]!.number;
     } else {
       const number = vs.newFileNumber();
       wal = LogWriter.create(logPath(dir, number));
