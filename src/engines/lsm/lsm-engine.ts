@@ -76,8 +76,8 @@ export class LsmEngine extends BaseEngine {
       const counters = newCounters();
       const [s, tornTails] = await recover(opts.dir, options, opts.readOnly, opts.onWarning, (recovered) => {
         const state = newStoreState(opts, options, tableOptions, recovered, counters);
-        // A writer beside a read-only open may retire tables at any time: open them all now (an
-        // open file outlives its deletion), and a table gone meanwhile makes recovery start over.
+        // A writer beside a read-only open may retire tables at any time: pin a descriptor on each
+        // now (an open file outlives its deletion); a table gone meanwhile makes recovery start over.
         if (opts.readOnly) pinTables(state);
         return [state, recovered.tornTails] as const;
       });

@@ -128,7 +128,7 @@ function openForWriting(dir: string, files: StoreFiles): Recovered {
       fsyncDirSync(dir); // the new WAL's entry is durable before the manifest names it
     }
     // Every WAL kept is named, so that the next open knows it must find it.
-    edit.newLogs = files.logs.map((l) => l.number).filter((n) => n > vs.logNumber);
+    edit.newLogs = files.logs.map((l) => l.number).filter((n) => n > (edit.logNumber ?? vs.logNumber));
     vs.startManifest(edit);
   } catch (err) {
     wal?.close();
@@ -137,10 +137,10 @@ function openForWriting(dir: string, files: StoreFiles): Recovered {
   return { vs, mem, wal, tornTails: files.tornTails };
 }
 
-/** Opens every table the current version lists (footer, index, filter); on failure closes them again and rethrows. */
+/** Pins every table the current version lists (TableCache.pin: a descriptor each); on failure closes them again and rethrows. */
 export function pinTables(s: StoreState): void {
   try {
-    for (const files of s.vs.current.levels) for (const f of files) s.tables.get(f.number);
+    for (const files of s.vs.current.levels) for (const f of files) s.tables.pin(f.number);
   } catch (err) {
     s.tables.closeAll();
     throw err;
