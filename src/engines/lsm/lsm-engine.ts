@@ -14,10 +14,10 @@ import { BackgroundWorker, yieldToLoop } from './background.js';
 import { EntryKind } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
 import { compactAll } from './manual-compaction.js';
-import { deleteObsoleteFilesOf } from './obsolete-files.js';
+import { deleteObsoleteFilesOf, moveOrphansAside } from './obsolete-files.js';
 import { parseOptions } from './options.js';
 import { lookup, openView } from './read-path.js';
-import { recover, type TornTail } from './recovery.js';
+import { pinTables, recover, type TornTail } from './recovery.js';
 import { newStoreState, throwIfBroken, type StoreState } from './store-state.js';
 import type { Version } from './version/version.js';
 import { encodeBatch, type BatchOp } from './wal/write-batch.js';
@@ -62,7 +62,7 @@ export class LsmEngine extends BaseEngine {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
       }
-      deleteObsoleteFilesOf(s);
+      moveOrphansAside(s, opts.onWarning);
       this.#worker.schedule();
     }
   }
@@ -73,12 +73,16 @@ export class LsmEngine extends BaseEngine {
     const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
-      const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly, opts.onWarning);
       const counters = newCounters();
-      counters.flushBytesWritten = recovered.flushedBytes;
+      const [s, tornTails] = await recover(opts.dir, options, opts.readOnly, opts.onWarning, (recovered) => {
+        const state = newStoreState(opts, options, tableOptions, recovered, counters);
+        // A writer beside a read-only open may retire tables at any time: pin a descriptor on each
+        // now (an open file outlives its deletion); a table gone meanwhile makes recovery start over.
+        if (opts.readOnly) pinTables(state);
+        return [state, recovered.tornTails] as const;
+      });
       counters.openMs = performance.now() - started;
-      const s = newStoreState(opts, options, tableOptions, recovered, counters);
-      return new LsmEngine(opts, s, lock, recovered.tornTails);
+      return new LsmEngine(opts, s, lock, tornTails);
     } catch (err) {
       lock?.release();
       throw err;

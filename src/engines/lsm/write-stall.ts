@@ -28,6 +28,7 @@ export function switchMemtable(s: StoreState): void {
     if (s.sync !== 'never') old.fsync(); // writers waiting on a group sync wrote to this file
     wal = LogWriter.create(logPath(s.dir, number));
     fsyncDirSync(s.dir);
+    s.vs.recordLog(number); // the manifest names every WAL holding writes: a missing one is CORRUPTION at open
   } catch (err) {
     s.fatal ??= err;
     throw ioError(`cannot start write-ahead log ${logPath(s.dir, number)}`, err);

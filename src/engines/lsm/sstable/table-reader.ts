@@ -41,13 +41,14 @@ export class TableReader {
   private readonly filter: BloomFilter | undefined;
 
   /**
-   * Opens and verifies table `file`. Throws CORRUPTION (naming the file and byte offset) for a
+   * Opens and verifies table `file` (through `pinnedFd` if given; the reader then owns it). Throws CORRUPTION (naming the file and byte offset) for a
    * missing file, a bad footer, magic or checksum, or a block handle outside the file.
    */
-  static open(file: string, fileNumber: number, cache: BlockCache, counters: ReadCounters): TableReader {
+  static open(file: string, fileNumber: number, cache: BlockCache, counters: ReadCounters, pinnedFd?: number): TableReader {
     let fd: number;
     try {
-      fd = fs.openSync(file, 'r');
+      // A pinned descriptor (TableCache.pin) reads the table even if a writer has deleted it since.
+      fd = pinnedFd ?? fs.openSync(file, 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
         const name = path.basename(file);
