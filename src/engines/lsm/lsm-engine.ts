@@ -63,7 +63,8 @@ export class LsmEngine extends BaseEngine {
         this.#timer.unref();
       }
       deleteObsoleteFilesOf(s);
-      this.#worker.schedule();
+      // Not before the opener has its store: a compaction due at open starts once open() has returned.
+      setImmediate(() => this.#worker.schedule());
     }
   }
 
@@ -255,7 +256,7 @@ export class LsmEngine extends BaseEngine {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
       if (this.#queue !== undefined) await this.#queue;
-      await this.#worker.idle();
+      await this.#worker.idle(); // a running compaction finishes and is installed: a reopen does not repeat it
       await s.groupSync.idle();
       if (s.wal !== undefined && s.fatal === undefined) {
         try {
@@ -267,6 +268,7 @@ export class LsmEngine extends BaseEngine {
       if (s.fatal !== undefined) throwIfBroken(s); // a background failure is in stats; it does not fail close()
     } finally {
       s.released = true;
+      await this.#worker.stop();
       s.wal?.close();
       s.immWal?.close();
       s.tables.closeAll();

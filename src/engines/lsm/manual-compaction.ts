@@ -1,7 +1,7 @@
 /**
  * compact() (`kvs compact`): flush everything, then LevelDB's CompactRange over the whole key
  * space, so that no shadowed version or deletion marker is left. Concurrency: runs as the
- * background worker's job once it is idle; reads and writes interleave with its slices.
+ * background worker's job once no other job runs (overlapping calls queue); reads and writes go on meanwhile.
  */
 import type { CompactResult } from '../../engine/types.js';
 import { directorySizeSync } from '../../util/fs.js';
@@ -19,10 +19,10 @@ export async function compactAll(s: StoreState, worker: BackgroundWorker): Promi
   // Queued behind any running job, including another compact() that was not awaited.
   await worker.exclusive(async () => {
     bytesBefore = directorySizeSync(s.dir);
-    if (s.imm !== undefined) await worker.flushImmutable();
+    await worker.flushNow();
     if (s.mem.entryCount > 0) {
-      switchMemtable(s);
-      await worker.flushImmutable();
+      if (s.imm === undefined) switchMemtable(s); // else a write switched it meanwhile
+      await worker.flushNow();
       details.flushed = true;
     }
     const deepest = s.vs.current.levels.reduce((d, files, level) => (files.length > 0 ? level : d), 0);
