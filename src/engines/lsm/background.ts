@@ -233,7 +233,7 @@ export class BackgroundWorker {
       const edit = emptyEdit();
       edit.logNumber = s.mem.logNumber; // every older WAL is now in tables
       if (meta !== undefined) {
-        fsyncDirSync(s.dir);
+        if (this.#thread === undefined) fsyncDirSync(s.dir); // the thread did it before answering
         const level = this.#compacting ? 0 : pickFlushLevel(s.vs.current, meta.smallest, meta.largest, s.options);
         edit.newFiles.push({ level, file: meta });
         s.counters.flushBytesWritten += meta.fileSize;
@@ -275,7 +275,7 @@ export class BackgroundWorker {
     try {
       const result = await this.#merge(pick, version, reserved);
       throwIfBroken(s);
-      fsyncDirSync(s.dir);
+      if (this.#thread === undefined) fsyncDirSync(s.dir); // the thread did it before answering
       for (const f of pick.inputs) edit.deletedFiles.push({ level: pick.level, number: f.number });
       for (const f of pick.nextInputs) edit.deletedFiles.push({ level: pick.level + 1, number: f.number });
       for (const f of result.outputs) edit.newFiles.push({ level: pick.outputLevel, file: f });

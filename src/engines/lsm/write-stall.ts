@@ -27,7 +27,9 @@ export function switchMemtable(s: StoreState): void {
   try {
     if (s.sync !== 'never') old.fsync(); // writers waiting on a group sync wrote to this file
     wal = LogWriter.create(logPath(s.dir, number));
-    fsyncDirSync(s.dir);
+    // The new WAL's directory entry, before a sync of it can acknowledge a write. Under 'never' no
+    // write waits for durability: the next manifest edit's fsync, or the next open, covers it.
+    if (s.sync !== 'never') fsyncDirSync(s.dir);
   } catch (err) {
     s.fatal ??= err;
     throw ioError(`cannot start write-ahead log ${logPath(s.dir, number)}`, err);

@@ -2,13 +2,15 @@
  * The lsm engine's background thread (a worker_thread, as LevelDB runs compactions on a thread of
  * their own): it writes flushed and compacted tables, so that the merge, block building, checksums
  * and bloom filters do not run on the event loop that serves reads and writes. It only writes new
- * table files under numbers the engine reserved; the engine alone edits the manifest, installs
+ * table files under numbers the engine reserved, and fsyncs them and the directory before it
+ * answers; the engine alone edits the manifest, installs
  * the result, and deletes files. Jobs interleave: a compaction pauses between slices, so a flush
  * sent meanwhile (writes waiting for room) is not held up behind it.
  *
  * Started by thread-client.ts; from TypeScript sources (tests) through test/support's loader.
  */
 import { parentPort } from 'node:worker_threads';
+import { fsyncDirSync } from '../../../util/fs.js';
 import { writeFlushTable } from '../flush.js';
 import { TableCache } from '../table-cache.js';
 import { Version } from '../version/version.js';
@@ -57,6 +59,7 @@ async function compact(job: CompactJob): Promise<void> {
         }
       },
     });
+    if (result.outputs.length > 0) fsyncDirSync(job.dir); // the outputs' directory entries are durable before the engine's manifest edit names them
     post({ type: 'compacted', id: job.id, result });
   } finally {
     numberPools.delete(job.id);
@@ -77,6 +80,7 @@ port.on('message', (m: ToThread) => {
   const run = async (): Promise<void> => {
     if (m.type === 'compact') return compact(m);
     const meta = writeFlushTable(Buffer.from(m.entries.buffer, m.entries.byteOffset, m.entries.byteLength), m.dir, m.number, m.tableOptions);
+    fsyncDirSync(m.dir);
     post({ type: 'flushed', id: m.id, meta });
   };
   run().catch((err: unknown) => post({ type: 'failed', id: m.id, error: serializeError(err) }));
