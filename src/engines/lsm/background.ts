@@ -9,16 +9,11 @@
  * Concurrency: one event loop; shareTurn() keeps writes on the microtask queue from starving
  * the slices and the thread's answers, which arrive as event-loop tasks.
  */
-import { fsyncDirSync } from '../../util/fs.js';
 import { isTrivialMove, pickCompaction, pickFlushLevel, type CompactionPick } from './compaction/compaction-policy.js';
-import { runCompaction, type CompactionResult } from './compaction/compaction.js';
-import { BackgroundThread } from './compaction/thread-client.js';
-import { initialNumbers } from './compaction/thread-protocol.js';
-import { encodeFlushEntries, flushMemtable } from './flush.js';
-import { emptyEdit, type FileMeta } from './manifest/version-edit.js';
+import { TableJobs } from './compaction/table-jobs.js';
+import { emptyEdit } from './manifest/version-edit.js';
 import { deleteObsoleteFilesOf } from './obsolete-files.js';
 import { throwIfBroken, type StoreState } from './store-state.js';
-import { totalBytes, type Version } from './version/version.js';
 
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -41,7 +36,9 @@ export interface CompactionSummary {
 export class BackgroundWorker {
   readonly #s: StoreState;
   readonly #turnBytes: number;
-  readonly #thread: BackgroundThread | undefined;
+  readonly #tables: TableJobs;
+  /** Where the running compaction's reserved output numbers are collected, to be released when it ends. */
+  #reserved: number[] = [];
   /** The running compaction or maintenance job; never rejects. */
   #job: Promise<void> | undefined;
   /** The running flush of s.imm; may reject (the failure is recorded first). */
@@ -59,7 +56,11 @@ export class BackgroundWorker {
   constructor(s: StoreState) {
     this.#s = s;
     this.#turnBytes = Math.max(1, Math.floor(s.options.compactionSliceBytes / BACKGROUND_SHARE));
-    this.#thread = s.options.backgroundThread && !s.readOnly ? new BackgroundThread() : undefined;
+    this.#tables = new TableJobs(s, {
+      pause: () => this.#pause(),
+      onLoop: (p) => this.#onLoop(p),
+      reserve: (count) => this.#reserve(count, this.#reserved),
+    });
   }
 
   /** Starts what is due and not running: the flush of s.imm, and the compaction the policy picks. */
@@ -120,7 +121,7 @@ export class BackgroundWorker {
 
   /** Ends the background thread. REQUIRES: idle. */
   async stop(): Promise<void> {
-    await this.#thread?.stop();
+    await this.#tables.stop();
   }
 
   /** Resolves after the next step (a flush recorded, or a job's end); at once iff nothing runs to wait for. */
@@ -219,21 +220,11 @@ export class BackgroundWorker {
     const reserved: number[] = [];
     const [number] = this.#reserve(1, reserved);
     try {
-      const snapshot = s.snapshots.oldest(s.vs.lastSequence);
-      const slice = s.options.compactionSliceBytes;
-      let meta: FileMeta | undefined;
-      if (this.#thread !== undefined) {
-        const entries = await encodeFlushEntries(imm, snapshot, slice, () => this.#pause());
-        const thread = this.#thread;
-        if (entries !== undefined) meta = await this.#onLoop(() => thread.flush({ dir: s.dir, tableOptions: s.tableOptions, number: number!, entries }));
-      } else {
-        meta = await flushMemtable(imm, s.dir, number!, s.tableOptions, slice, () => this.#pause(), snapshot);
-      }
+      const meta = await this.#tables.flush(imm, number!, s.snapshots.oldest(s.vs.lastSequence));
       throwIfBroken(s); // a WAL failure meanwhile: the store stops; the table is left for cleanup
       const edit = emptyEdit();
       edit.logNumber = s.mem.logNumber; // every older WAL is now in tables
       if (meta !== undefined) {
-        if (this.#thread === undefined) fsyncDirSync(s.dir); // the thread did it before answering
         const level = this.#compacting ? 0 : pickFlushLevel(s.vs.current, meta.smallest, meta.largest, s.options);
         edit.newFiles.push({ level, file: meta });
         s.counters.flushBytesWritten += meta.fileSize;
@@ -273,9 +264,9 @@ export class BackgroundWorker {
     this.#compacting = true;
     const reserved: number[] = [];
     try {
-      const result = await this.#merge(pick, version, reserved);
+      this.#reserved = reserved;
+      const result = await this.#tables.merge(pick, version, s.snapshots.oldest(s.vs.lastSequence));
       throwIfBroken(s);
-      if (this.#thread === undefined) fsyncDirSync(s.dir); // the thread did it before answering
       for (const f of pick.inputs) edit.deletedFiles.push({ level: pick.level, number: f.number });
       for (const f of pick.nextInputs) edit.deletedFiles.push({ level: pick.level + 1, number: f.number });
       for (const f of result.outputs) edit.newFiles.push({ level: pick.outputLevel, file: f });
@@ -290,39 +281,5 @@ export class BackgroundWorker {
       version.unref();
       deleteObsoleteFilesOf(s);
     }
-  }
-
-  /** The merge itself, on the thread or in slices here; output numbers are reserved into `reserved`. */
-  #merge(pick: CompactionPick, version: Version, reserved: number[]): Promise<CompactionResult> {
-    const s = this.#s;
-    const smallestSnapshot = s.snapshots.oldest(s.vs.lastSequence);
-    const thread = this.#thread;
-    if (thread !== undefined) {
-      const first = initialNumbers(totalBytes(pick.inputs) + totalBytes(pick.nextInputs), s.options.targetFileSize);
-      const job = {
-        dir: s.dir,
-        tableOptions: s.tableOptions,
-        targetFileSize: s.options.targetFileSize,
-        sliceBytes: s.options.compactionSliceBytes,
-        smallestSnapshot,
-        level: pick.level,
-        outputLevel: pick.outputLevel,
-        inputs: pick.inputs,
-        nextInputs: pick.nextInputs,
-        levels: version.levels.map((files) => [...files]),
-        numbers: this.#reserve(first, reserved),
-      };
-      return this.#onLoop(() => thread.compact(job, (count) => this.#reserve(count, reserved)));
-    }
-    return runCompaction(version, pick, {
-      dir: s.dir,
-      tableOptions: s.tableOptions,
-      targetFileSize: s.options.targetFileSize,
-      sliceBytes: s.options.compactionSliceBytes,
-      smallestSnapshot,
-      openTable: (f) => s.tables.get(f.number).iterator(),
-      newOutputNumber: () => this.#reserve(1, reserved)[0]!,
-      yieldPoint: () => this.#pause(),
-    });
   }
 }
