@@ -120,7 +120,7 @@ export function buildStats(s: StoreState, engine: string, keys: number, tornTail
     compactionPolicy: o.autoCompact
       ? `L0 at ${o.l0CompactionTrigger} files; L1 over ${o.level1MaxBytes} bytes, x${o.levelSizeRatio} per level; highest score first`
       : 'off (compact only)',
-    writeStallRule: `1 ms delay per write from ${o.l0SlowdownTrigger} L0 files; a memtable switch waits at ${o.l0StopTrigger} L0 files or while the previous memtable is flushing`,
+    writeStallRule: `1 ms delay of each write's acknowledgment (the write itself is applied at once) from ${o.l0SlowdownTrigger} L0 files; a memtable switch waits at ${o.l0StopTrigger} L0 files or while the previous memtable is flushing`,
     openMs: round2(c.openMs),
     lastBackgroundError: c.lastBackgroundError,
     tornTailsCut: tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes, reason: t.reason })),
