@@ -21,7 +21,7 @@ import { pinTables, recover, type TornTail } from './recovery.js';
 import { newStoreState, throwIfBroken, type StoreState } from './store-state.js';
 import type { Version } from './version/version.js';
 import { encodeBatch, type BatchOp } from './wal/write-batch.js';
-import { makeRoom, roomNow } from './write-stall.js';
+import { makeRoom, roomNow, slowDown } from './write-stall.js';
 
 export const lsmSupports: Supports = {
   persistent: true,
@@ -49,6 +49,8 @@ export class LsmEngine extends BaseEngine {
   /** Writes waiting for room (a stall), in issue order; later operations wait behind them. */
   #queue: Promise<void> | undefined;
   #countCache: { seq: number; version: Version; count: number } | undefined;
+  /** The last acknowledgment delayed by the slowdown rule, while it is pending. */
+  #slowAck: Promise<void> | undefined;
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
     super(opts);
@@ -63,7 +65,8 @@ export class LsmEngine extends BaseEngine {
         this.#timer.unref();
       }
       moveOrphansAside(s, opts.onWarning);
-      this.#worker.schedule();
+      // Not before the opener has its store: a compaction due at open starts once open() has returned.
+      setImmediate(() => this.#worker.schedule());
     }
   }
 
@@ -178,7 +181,10 @@ export class LsmEngine extends BaseEngine {
    */
   #write<T>(apply: () => T): T | Promise<T> {
     throwIfBroken(this.#s);
-    if (this.#queue === undefined && roomNow(this.#s, this.#worker)) return this.#worker.shareTurn(this.#durable(apply()));
+    if (this.#queue === undefined) {
+      const room = roomNow(this.#s, this.#worker);
+      if (room !== false) return this.#acknowledge(this.#durable(apply()), room === 'slow');
+    }
     const applied = (this.#queue ?? Promise.resolve()).then(async () => {
       await makeRoom(this.#s, this.#worker);
       return apply();
@@ -191,7 +197,25 @@ export class LsmEngine extends BaseEngine {
     void tail.then(() => {
       if (this.#queue === tail) this.#queue = undefined;
     });
-    return applied.then((r) => this.#worker.shareTurn(this.#durable(r)));
+    return applied.then((r) => this.#acknowledge(this.#durable(r), false));
+  }
+
+  /**
+   * The acknowledgment of an applied write: delayed by the slowdown rule when `slow`, and, while
+   * a delayed one is pending, after it, so that writes settle in issue order.
+   */
+  #acknowledge<T>(result: T | Promise<T>, slow: boolean): T | Promise<T> {
+    if (!slow && this.#slowAck === undefined) return this.#worker.shareTurn(result);
+    const ack = slow ? (this.#slowAck ?? Promise.resolve()).then(() => slowDown(result)) : this.#slowAck!.then(() => result);
+    const tail = ack.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#slowAck = tail;
+    void tail.then(() => {
+      if (this.#slowAck === tail) this.#slowAck = undefined;
+    });
+    return ack;
   }
 
   /** Appends one WAL record for `ops`, then inserts them into the memtable. */
@@ -259,7 +283,7 @@ export class LsmEngine extends BaseEngine {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
       if (this.#queue !== undefined) await this.#queue;
-      await this.#worker.idle();
+      await this.#worker.idle(); // a running compaction finishes and is installed: a reopen does not repeat it
       await s.groupSync.idle();
       if (s.wal !== undefined && s.fatal === undefined) {
         try {
@@ -271,6 +295,7 @@ export class LsmEngine extends BaseEngine {
       if (s.fatal !== undefined) throwIfBroken(s); // a background failure is in stats; it does not fail close()
     } finally {
       s.released = true;
+      await this.#worker.stop();
       s.wal?.close();
       s.immWal?.close();
       s.tables.closeAll();

@@ -35,6 +35,8 @@ export interface LsmOptions {
   compactionSliceBytes: number;
   /** Run flush-triggered compactions in the background (compact() always works). Default true. */
   autoCompact: boolean;
+  /** Write flushed and compacted tables on a worker_thread (off the event loop); false runs them in slices on the event loop. Default true. */
+  backgroundThread: boolean;
 }
 
 export const DEFAULT_OPTIONS: LsmOptions = {
@@ -52,6 +54,7 @@ export const DEFAULT_OPTIONS: LsmOptions = {
   blockCacheSize: 8 * 1024 * 1024,
   compactionSliceBytes: 256 * 1024,
   autoCompact: true,
+  backgroundThread: true,
 };
 
 const GiB = 1024 * 1024 * 1024;
@@ -71,6 +74,7 @@ const SPEC = {
   blockCacheSize: { type: 'integer', min: 0, max: 64 * GiB, unit: 'of bytes' },
   compactionSliceBytes: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
   autoCompact: { type: 'boolean' },
+  backgroundThread: { type: 'boolean' },
 } as const satisfies Record<keyof LsmOptions, OptionSpec>;
 
 /** Validated options; throws INVALID_ARGUMENT naming the first unknown or out-of-range key. */
