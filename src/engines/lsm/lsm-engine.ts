@@ -11,7 +11,7 @@ import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '..
 import type { CheckedOp } from '../../engine/validate.js';
 import { DirectoryLock } from '../shared/dir-lock.js';
 import { BackgroundWorker, yieldToLoop } from './background.js';
-import { EntryKind } from './entry.js';
+import { EntryKind, FoundEntry } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
 import { compactAll } from './manual-compaction.js';
 import { deleteObsoleteFilesOf } from './obsolete-files.js';
@@ -49,6 +49,8 @@ export class LsmEngine extends BaseEngine {
   /** Writes waiting for room (a stall), in issue order; later operations wait behind them. */
   #queue: Promise<void> | undefined;
   #countCache: { seq: number; version: Version; count: number } | undefined;
+  /** Filled by every point read (reads are synchronous, so one is enough). */
+  readonly #found = new FoundEntry();
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
     super(opts);
@@ -89,9 +91,10 @@ export class LsmEngine extends BaseEngine {
 
   #getNow(key: Buffer): Buffer | undefined {
     const s = this.#s;
-    const e = lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence);
-    // Copied: the caller may change the Buffer, and this one is a view into a WAL record or a cached block.
-    return e === undefined || e.kind === EntryKind.DELETION ? undefined : Buffer.from(e.value);
+    const found = this.#found;
+    if (!lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence, found) || found.kind === EntryKind.DELETION) return undefined;
+    // Copied once: the caller may change the Buffer, and the entry lies in a memtable or a cached block.
+    return found.copyValue();
   }
 
   protected _get(key: Buffer): Buffer | undefined | Promise<Buffer | undefined> {

@@ -3,7 +3,7 @@
  * by one writer and read by any number of iterators; once full it becomes immutable (no more
  * inserts) until flushed to an SSTable.
  */
-import { EntryKind, MAX_SEQ } from '../entry.js';
+import { EntryKind, MAX_SEQ, type FoundEntry } from '../entry.js';
 import type { InternalIterator } from '../iterator.js';
 import { SkipList, type SkipNode } from './skiplist.js';
 
@@ -47,6 +47,18 @@ export class Memtable {
     const node = this.#list.seek(key, seq);
     if (node === null || !node.key.equals(key)) return undefined;
     return node;
+  }
+
+  /** Fills `out` with the newest version of `key` with sequence <= `seq`; false iff there is none here. */
+  find(key: Buffer, seq: number, out: FoundEntry): boolean {
+    const node = this.#list.seek(key, seq);
+    if (node === null || !node.key.equals(key)) return false;
+    out.seq = node.seq;
+    out.kind = node.kind;
+    out.bytes = node.value;
+    out.start = 0;
+    out.end = node.value.length;
+    return true;
   }
 
   iterator(): InternalIterator {
