@@ -184,7 +184,7 @@ describe('block', () => {
     const bb = new BlockBuilder(16);
     for (const e of entries) bb.add(internalKey(e), e.value);
     const contents = bb.finish();
-    expect(contents[3 + 9 + 1]).toBe(2); // the second entry shares the user key and the trailer's first byte
+    expect(contents[3 + 9 + 7]).toBe(2); // after a 19-byte first entry (value "v:k@258"), the second shares the user key and one trailer byte
     const block = new Block(contents, { file: 'f.sst', offset: 0 });
     expect(Array.from(block.seqs)).toEqual([258, 257, 1]);
     expect(Array.from(block.kinds)).toEqual([EntryKind.VALUE, EntryKind.VALUE, EntryKind.DELETION]);
