@@ -198,17 +198,16 @@ export class LsmEngine extends BaseEngine {
     const s = this.#s;
     throwIfBroken(s);
     const first = s.vs.lastSequence + 1;
-    const views: BatchOp[] = [];
-    // The memtable keeps views into the record, a private copy of the caller's bytes.
-    const record = encodeBatch(first, ops, (kind, key, value) => views.push({ kind, key, value }));
+    const record = encodeBatch(first, ops);
     try {
       s.counters.walBytesWritten += s.wal!.append(record);
     } catch (err) {
       s.fatal ??= err;
       throw ioError(`cannot append to the write-ahead log ${s.wal!.path}`, err);
     }
-    for (let i = 0; i < views.length; i++) {
-      const op = views[i]!;
+    // The memtable copies keys and values into its arena, so the caller may reuse its buffers.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       s.mem.add(first + i, op.kind, op.key, op.value);
       s.counters.userBytesWritten += op.key.length + op.value.length;
     }
