@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import { ErrorCodes, KvsError, ioError } from '../../../engine/errors.js';
-import { compareBytes } from '../../../util/bytes.js';
-import { EntryKind, MAX_SEQ, TRAILER_SIZE, compareInternal, encodeTrailer } from '../entry.js';
+import { EntryKind, MAX_SEQ, TRAILER_SIZE, encodeTrailer } from '../entry.js';
 import { BlockBuilder } from './block-builder.js';
+import { compareRange } from './block-reader.js';
 import { bloomHash, buildBloomFilter } from './bloom.js';
 import { BLOCK_TRAILER_SIZE, TABLE_FORMAT_VERSION, encodeBlockTrailer, encodeFooter, encodeHandle, type BlockHandle } from './table-format.js';
 
@@ -44,8 +44,12 @@ export class TableBuilder {
   /** Bytes of the file so far (written plus pending). */
   private offset = 0;
   private entries = 0;
-  private lastKey: Buffer | undefined;
+  /** The last user key added, lastKey[0, lastKeyLen); lastKeyLen is -1 before the first entry. Reused: add() allocates nothing. */
+  private lastKey: Buffer = Buffer.allocUnsafe(64);
+  private lastKeyLen = -1;
   private lastSeq = 0;
+  /** Scratch for the internal key of the entry being added. */
+  private internalKey: Buffer = Buffer.allocUnsafe(64 + TRAILER_SIZE);
   private smallest = Buffer.alloc(0);
   private hashes = new Uint32Array(1024);
   private hashCount = 0;
@@ -76,18 +80,26 @@ export class TableBuilder {
     this.checkOpen();
     if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_SEQ) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sequence number ${seq} is not an integer from 0 to ${MAX_SEQ}`);
     if (kind !== EntryKind.VALUE && kind !== EntryKind.DELETION) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `unknown entry kind ${String(kind)}`);
-    if (this.lastKey !== undefined && compareInternal(this.lastKey, this.lastSeq, key, seq) >= 0) {
-      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table entries out of order in ${this.file}: (${this.lastKey.toString('hex')}, ${this.lastSeq}) then (${key.toString('hex')}, ${seq})`);
+    const c = this.lastKeyLen < 0 ? 1 : -compareRange(this.lastKey, 0, this.lastKeyLen, key);
+    if (c < 0 || (c === 0 && seq >= this.lastSeq)) {
+      const last = this.lastKey.subarray(0, this.lastKeyLen).toString('hex');
+      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table entries out of order in ${this.file}: (${last}, ${this.lastSeq}) then (${key.toString('hex')}, ${seq})`);
     }
-    const internalKey = Buffer.allocUnsafe(key.length + TRAILER_SIZE);
-    key.copy(internalKey);
+    const internalLength = key.length + TRAILER_SIZE;
+    if (internalLength > this.internalKey.length) this.internalKey = Buffer.allocUnsafe(Math.max(internalLength, this.internalKey.length * 2));
+    const internalKey = this.internalKey;
+    internalKey.set(key);
     encodeTrailer(internalKey, key.length, seq, kind);
-    if (this.lastKey === undefined || compareBytes(this.lastKey, key) !== 0) this.addHash(key);
+    if (c !== 0) {
+      this.addHash(key);
+      if (key.length > this.lastKey.length) this.lastKey = Buffer.allocUnsafe(Math.max(key.length, this.lastKey.length * 2));
+      this.lastKey.set(key);
+      this.lastKeyLen = key.length;
+    }
     if (this.entries === 0) this.smallest = Buffer.from(key);
-    this.lastKey = internalKey.subarray(0, key.length);
     this.lastSeq = seq;
     this.entries++;
-    this.data.add(internalKey, value);
+    this.data.add(internalKey, value, internalLength);
     if (this.data.estimatedSize() >= this.options.blockSize) this.flushDataBlock();
   }
 
@@ -119,7 +131,7 @@ export class TableBuilder {
     this.done = true;
     this.fd = undefined;
     fs.closeSync(fd);
-    return { fileSize: this.offset, entryCount: this.entries, smallest: this.smallest, largest: Buffer.from(this.lastKey ?? Buffer.alloc(0)) };
+    return { fileSize: this.offset, entryCount: this.entries, smallest: this.smallest, largest: Buffer.from(this.lastKey.subarray(0, Math.max(0, this.lastKeyLen))) };
   }
 
   /** Closes and deletes the partial file. Idempotent; a no-op after finish(). */
