@@ -27,7 +27,8 @@ const READS = Math.min(N, 100_000);
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lsm-figures-'));
 
 let seed = 12345;
-const random = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+// Math.imul: the product in doubles would lose its low bits and the sequence would collapse into a short cycle.
+const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0);
 const key = (i) => Buffer.from(`key:${String(i).padStart(10, '0')}`);
 /** Inside the key range but never written (bloom filters must answer). */
 const missingKey = (i) => Buffer.from(`key:${String(i).padStart(10, '0')}~`);

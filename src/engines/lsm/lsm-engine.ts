@@ -72,7 +72,7 @@ export class LsmEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<LsmEngine> {
     const started = performance.now();
     const options = parseOptions(opts.options);
-    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
+    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey, compression: options.compression };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
       const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly, opts.onWarning);

@@ -15,7 +15,8 @@ import type { BlockCache, FileSlots } from './block-cache.js';
 import { Block, type BlockIterator } from './block-reader.js';
 import { BloomFilter, bloomHash } from './bloom.js';
 import { blockChecksumCorruption, tableCorruption } from './corruption.js';
-import { BLOCK_TRAILER_SIZE, BLOCK_TYPE_PLAIN, BLOCK_TYPE_SIZE, FOOTER_SIZE, blockCrc, decodeFooter, decodeHandle, type BlockHandle } from './table-format.js';
+import { decompressBlock } from './block-compression.js';
+import { BLOCK_TRAILER_SIZE, BLOCK_TYPE_PLAIN, BLOCK_TYPE_SIZE, BLOCK_TYPE_ZLIB, FOOTER_SIZE, blockCrc, decodeFooter, decodeHandle, type BlockHandle } from './table-format.js';
 import { TableIterator } from './table-iterator.js';
 
 /** Read-path counters owned by the engine and incremented by every reader that shares them. */
@@ -226,15 +227,17 @@ export class TableReader {
     if (expected !== this.dataEnd) throw tableCorruption(this.file, this.dataEnd, `data blocks end at ${expected} but the filter or index starts at ${this.dataEnd}`);
   }
 
-  /** A block's contents after verifying its trailer. */
+  /** A block's raw contents after verifying its trailer (and decompressing a ZLIB data block). */
   private readBlock(handle: BlockHandle, what: string): Buffer {
     const buf = this.readExactly(handle.offset, handle.size + BLOCK_TRAILER_SIZE, `${what} block`);
     const type = buf[handle.size]!;
-    if (blockCrc(buf.subarray(0, handle.size), type) !== buf.readUInt32LE(handle.size + BLOCK_TYPE_SIZE)) {
+    const stored = buf.subarray(0, handle.size);
+    if (blockCrc(stored, type) !== buf.readUInt32LE(handle.size + BLOCK_TYPE_SIZE)) {
       throw blockChecksumCorruption(this.file, what, handle.offset, handle.size);
     }
-    if (type !== BLOCK_TYPE_PLAIN) throw tableCorruption(this.file, handle.offset + handle.size, `${what} block has unknown type ${type}`);
-    return buf.subarray(0, handle.size);
+    if (type === BLOCK_TYPE_PLAIN) return stored;
+    if (type === BLOCK_TYPE_ZLIB && what === 'data') return decompressBlock(stored, this.file, handle.offset, what);
+    throw tableCorruption(this.file, handle.offset + handle.size, `${what} block has unknown type ${type}`);
   }
 
   private readExactly(offset: number, length: number, what: string): Buffer {
