@@ -11,7 +11,7 @@ import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '..
 import type { CheckedOp } from '../../engine/validate.js';
 import { DirectoryLock } from '../shared/dir-lock.js';
 import { BackgroundWorker, yieldToLoop } from './background.js';
-import { EntryKind } from './entry.js';
+import { EntryKind, FoundEntry } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
 import { compactAll } from './manual-compaction.js';
 import { deleteObsoleteFilesOf, moveOrphansAside } from './obsolete-files.js';
@@ -51,6 +51,8 @@ export class LsmEngine extends BaseEngine {
   #countCache: { seq: number; version: Version; count: number } | undefined;
   /** The last acknowledgment delayed by the slowdown rule, while it is pending. */
   #slowAck: Promise<void> | undefined;
+  /** Filled by every point read (reads are synchronous, so one is enough). */
+  readonly #found = new FoundEntry();
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
     super(opts);
@@ -73,7 +75,7 @@ export class LsmEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<LsmEngine> {
     const started = performance.now();
     const options = parseOptions(opts.options);
-    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
+    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey, compression: options.compression };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
       const counters = newCounters();
@@ -96,9 +98,10 @@ export class LsmEngine extends BaseEngine {
 
   #getNow(key: Buffer): Buffer | undefined {
     const s = this.#s;
-    const e = lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence);
-    // Copied: the caller may change the Buffer, and this one is a view into a WAL record or a cached block.
-    return e === undefined || e.kind === EntryKind.DELETION ? undefined : Buffer.from(e.value);
+    const found = this.#found;
+    if (!lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence, found) || found.kind === EntryKind.DELETION) return undefined;
+    // Copied once: the caller may change the Buffer, and the entry lies in a memtable or a cached block.
+    return found.copyValue();
   }
 
   protected _get(key: Buffer): Buffer | undefined | Promise<Buffer | undefined> {
@@ -223,17 +226,16 @@ export class LsmEngine extends BaseEngine {
     const s = this.#s;
     throwIfBroken(s);
     const first = s.vs.lastSequence + 1;
-    const views: BatchOp[] = [];
-    // The memtable keeps views into the record, a private copy of the caller's bytes.
-    const record = encodeBatch(first, ops, (kind, key, value) => views.push({ kind, key, value }));
+    const record = encodeBatch(first, ops);
     try {
       s.counters.walBytesWritten += s.wal!.append(record);
     } catch (err) {
       s.fatal ??= err;
       throw ioError(`cannot append to the write-ahead log ${s.wal!.path}`, err);
     }
-    for (let i = 0; i < views.length; i++) {
-      const op = views[i]!;
+    // The memtable copies keys and values into its arena, so the caller may reuse its buffers.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       s.mem.add(first + i, op.kind, op.key, op.value);
       s.counters.userBytesWritten += op.key.length + op.value.length;
     }
