@@ -13,14 +13,14 @@ import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
 import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
 import { copyWrites, WritePipeline, type PendingWrite } from '../shared/write-pipeline.js';
 import { call, openRocksDb, ROCKSDB_PACKAGE_VERSION, type RocksDb } from './binding.js';
-import { mapRocksError } from './rocksdb-errors.js';
+import { mapRocksError, ROCKSDB_SALVAGE } from './rocksdb-errors.js';
 
 export const rocksdbSupports: Supports = {
   persistent: true,
@@ -82,12 +82,13 @@ export class RocksdbEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<RocksdbEngine> {
     const tuning = parseEngineOptions('rocksdb', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, ROCKSDB_SUBDIR);
-    if (opts.readOnly) requireDatabase(opts.dir, dbDir, 'RocksDB');
+    const createIfMissing = await mayCreateDatabase(opts, dbDir, 'rocksdb', 'RocksDB', ROCKSDB_SALVAGE);
+    if (!createIfMissing) checkLogs(opts, dbDir, 'RocksDB');
     const db = openRocksDb(dbDir);
     try {
       // readOnly uses RocksDB's OpenForReadOnly: no LOCK, so read commands work beside a writer
       // (they see the data as of their open, including the writer's WAL).
-      await call((cb) => db.open({ ...tuning, createIfMissing: !opts.readOnly, readOnly: opts.readOnly }, cb));
+      await call((cb) => db.open({ ...tuning, createIfMissing, readOnly: opts.readOnly }, cb));
     } catch (err) {
       throw mapRocksError(err, 'opening the store', dbDir);
     }
