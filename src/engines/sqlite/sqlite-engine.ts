@@ -99,7 +99,7 @@ export class SqliteEngine extends BaseEngine {
     if (existing && !(await awaitStoreFiles(opts.dir, () => fs.existsSync(file)))) throw missingFile(opts.dir, file);
     let db: Database.Database | undefined;
     try {
-      db = openDatabase(file, opts.readOnly, existing, tuning.busyTimeoutMs);
+      db = new Database(file, { readonly: opts.readOnly, fileMustExist: existing, timeout: tuning.busyTimeoutMs });
       // Before any pragma that writes (journal_mode): a refused open changes nothing.
       if (existing && !(await awaitStoreFiles(opts.dir, () => hasTable(db!)))) throw missingTable(opts.dir, file, db);
       db.pragma(`cache_size = -${tuning.cacheKiB}`);
@@ -116,7 +116,7 @@ export class SqliteEngine extends BaseEngine {
       return new SqliteEngine(opts.dir, file, db, opts);
     } catch (err) {
       db?.close();
-      throw mapSqliteError(err, 'opening the store', file);
+      throw (opts.readOnly ? unreadableHere(err, file) : undefined) ?? mapSqliteError(err, 'opening the store', file);
     }
   }
 
@@ -258,17 +258,17 @@ export class SqliteEngine extends BaseEngine {
 }
 
 /**
- * A connection to `file`. A read-only open of a WAL database needs its -shm file, which SQLite
- * cannot create in a directory it may not write (a read-only mount): when no -wal file is there
- * (everything is checkpointed, so no writer is active), the file is opened as immutable instead.
+ * Why a read-only open failed, iff it is that SQLite cannot create the -shm file that a WAL
+ * database needs to be read, in a directory it may not write (a read-only mount). The file is
+ * intact; opening it as immutable would need URI filenames, which better-sqlite3 leaves off.
  */
-function openDatabase(file: string, readOnly: boolean, mustExist: boolean, timeout: number): Database.Database {
-  try {
-    return new Database(file, { readonly: readOnly, fileMustExist: mustExist, timeout });
-  } catch (err) {
-    if (!readOnly || (err as { code?: unknown }).code !== 'SQLITE_CANTOPEN' || fs.existsSync(`${file}-wal`) || writable(path.dirname(file))) throw err;
-    return new Database(`file:${encodeURI(file)}?immutable=1`, { readonly: true, fileMustExist: true, timeout });
-  }
+function unreadableHere(err: unknown, file: string): KvsError | undefined {
+  if ((err as { code?: unknown }).code !== 'SQLITE_CANTOPEN' || !fs.existsSync(file) || writable(path.dirname(file))) return undefined;
+  return new KvsError(
+    ErrorCodes.UNSUPPORTED,
+    `SQLite cannot read ${file} from a directory it may not write: a WAL-mode database needs its ${SQLITE_FILE}-shm file, which it cannot create there. The file itself is intact: copy the store to a writable place (or remount it read-write) to read it`,
+    { cause: err, details: { file: SQLITE_FILE, path: file } },
+  );
 }
 
 /** True iff this process may create files in `dir`. */
