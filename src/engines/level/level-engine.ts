@@ -20,6 +20,7 @@ import { parseEngineOptions } from '../shared/options.js';
 import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
 import { copyWrites, WritePipeline } from '../shared/write-pipeline.js';
 import { LEVEL_SALVAGE, mapLevelError } from './level-errors.js';
+import { checkTables } from './table-check.js';
 
 export const levelSupports: Supports = {
   persistent: true,
@@ -76,7 +77,12 @@ export class LevelEngine extends BaseEngine {
     const tuning = parseEngineOptions('level', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, LEVEL_SUBDIR);
     const createIfMissing = await mayCreateDatabase(opts, dbDir, 'level', 'LevelDB', LEVEL_SALVAGE);
-    if (!createIfMissing) checkLogs(opts, dbDir, 'LevelDB');
+    if (!createIfMissing) {
+      // LevelDB through classic-level checks no checksums on reads, and skips damaged log
+      // records: every log record and table block is checked here, before LevelDB reads them.
+      checkLogs(opts, dbDir, 'LevelDB');
+      await checkTables(opts.dir, dbDir);
+    }
     const db: Db = new ClassicLevel<Buffer, Buffer>(dbDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       // classic-level has no read-only mode: a read-only open still takes LevelDB's LOCK, so it
