@@ -36,6 +36,12 @@ export default class Server extends BaseCommand {
     }),
     sync: syncFlag,
     maxclients: Flags.integer({ min: 1, default: DEFAULT_LIMITS.maxClients, helpValue: '<n>', summary: 'Most clients connected at once; the next one gets "-ERR max number of clients reached".' }),
+    'max-pending-input': Flags.integer({
+      min: 1,
+      default: DEFAULT_LIMITS.maxPendingInputBytes,
+      helpValue: '<bytes>',
+      summary: 'Most bytes of unfinished requests and unrun commands all clients together may make the server hold (default 512 MiB); past it the clients holding the most are disconnected.',
+    }),
     http: Flags.string({ helpValue: '<host:port>', summary: 'Also serve the HTTP API on this address (see docs/http.md).' }),
     'http-token': Flags.string({ env: 'KVS_HTTP_TOKEN', helpValue: '<token>', summary: 'Bearer token the HTTP API requires.' }),
     'http-max-body': Flags.integer({ min: 1, default: 64 * 1024 * 1024 + 1024 * 1024, helpValue: '<bytes>', summary: 'Largest HTTP request body accepted.' }),
@@ -62,7 +68,7 @@ export default class Server extends BaseCommand {
     let resp: RespServer | undefined;
     let httpServer: { host: string; port: number; close(): Promise<void> } | undefined;
     try {
-      resp = await RespServer.start(service, { ...listen, requirepass: flags.requirepass, version, sync, limits: { maxClients: flags.maxclients }, log });
+      resp = await RespServer.start(service, { ...listen, requirepass: flags.requirepass, version, sync, limits: { maxClients: flags.maxclients, maxPendingInputBytes: flags['max-pending-input'] }, log });
       if (http !== undefined) {
         const { startHttpServer } = await import('../../server/http/index.js'); // only when asked: the HTTP stack is not small
         const httpOptions: Parameters<typeof startHttpServer>[1] = { ...http, maxBodyBytes: flags['http-max-body'], log };

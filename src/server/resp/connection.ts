@@ -4,12 +4,14 @@
  * connections interleave at their awaits; a connection never runs two commands at once.
  * Backpressure: the socket stops being read while many commands are queued or while more than
  * `outputPauseBytes` of replies are unsent; past `outputHardLimitBytes` (or stalled for
- * `outputStallMs`) the client is disconnected.
+ * `outputStallMs`) the client is disconnected. Its pending input (partial request and queued
+ * commands) is reported to the server's global InputBudget, which may evict it.
  */
 import type * as net from 'node:net';
 import { isKvsError } from '../../engine/errors.js';
 import { arityError, unknownCommandError, word } from './commands/args.js';
 import { arityOk, type ClientState, type CommandContext, type ServerState } from './commands/command-table.js';
+import type { InputHolder } from './input-budget.js';
 import { ProtocolError, RespParser, type ParserLimits } from './resp-parser.js';
 import { ReplyError, ReplyWriter } from './resp-writer.js';
 
@@ -20,7 +22,13 @@ const END_GRACE_MS = 5000;
 
 type Queued = Buffer[] | ProtocolError;
 
-export class RespConnection {
+function argBytes(args: Buffer[]): number {
+  let n = 0;
+  for (const arg of args) n += arg.length;
+  return n;
+}
+
+export class RespConnection implements InputHolder {
   readonly client: ClientState;
   readonly #socket: net.Socket;
   readonly #server: ServerState;
@@ -30,6 +38,8 @@ export class RespConnection {
   readonly #log: (line: string) => void;
   #queue: (Queued | undefined)[] = [];
   #head = 0;
+  /** Bytes of the arguments of the commands in #queue (pending input, with the parser's buffer). */
+  #queuedBytes = 0;
   #running = false;
   #paused = false;
   /** No more commands run: QUIT, a protocol error, or server shutdown. */
@@ -38,6 +48,7 @@ export class RespConnection {
   readonly #closedPromise: Promise<void>;
   readonly #emit = (args: Buffer[]): boolean => {
     this.#queue.push(args);
+    this.#queuedBytes += argBytes(args);
     // Before authentication, parse one command at a time: AUTH may lift the tighter limits.
     return this.client.authenticated;
   };
@@ -67,6 +78,9 @@ export class RespConnection {
       this.#closed = true;
       this.#queue = [];
       this.#head = 0;
+      this.#queuedBytes = 0;
+      this.#parser.release();
+      server.input.remove(this);
     });
   }
 
@@ -88,6 +102,23 @@ export class RespConnection {
     this.#socket.destroy();
   }
 
+  /** Called by the InputBudget: this client holds the most pending input while the total is over budget. */
+  evict(reason: string): void {
+    this.#log(`client ${this.client.id} (${this.client.addr}) closed: ${reason}`);
+    this.#closed = true;
+    this.#queue = [];
+    this.#head = 0;
+    this.#queuedBytes = 0;
+    this.#parser.release();
+    this.#socket.destroy();
+  }
+
+  /** Reports the pending input held now to the budget; false iff that got this connection evicted. */
+  #account(): boolean {
+    if (this.#closed) return false;
+    return this.#server.input.update(this, this.#parser.bufferedBytes + this.#queuedBytes);
+  }
+
   #parserLimits(): ParserLimits {
     const l = this.#server.limits;
     return this.client.authenticated
@@ -99,6 +130,7 @@ export class RespConnection {
     this.#server.counters.netInputBytes += chunk.length;
     if (this.#ending || this.#closed) return;
     this.#parse(() => this.#parser.feed(chunk, this.#emit));
+    if (!this.#account()) return;
     if (this.#parser.stopped || this.#queue.length - this.#head >= this.#server.limits.maxQueuedCommands) this.#pause();
     if (!this.#running) void this.#run();
   }
@@ -132,6 +164,7 @@ export class RespConnection {
         }
         const item = this.#queue[this.#head]!;
         this.#queue[this.#head++] = undefined;
+        if (!(item instanceof ProtocolError)) this.#queuedBytes -= argBytes(item);
         if (item instanceof ProtocolError) {
           this.#server.counters.protocolErrors++;
           this.#out.error(`ERR Protocol error: ${item.message}`);
@@ -153,6 +186,7 @@ export class RespConnection {
     }
     this.#queue = this.#queue.slice(this.#head);
     this.#head = 0;
+    this.#account();
     this.#flush();
     this.#running = false;
     if (this.#ending) this.#end();

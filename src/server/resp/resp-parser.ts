@@ -43,6 +43,9 @@ export class RespParser {
   /** Arguments still expected by the multibulk in progress; 0 between requests. */
   #argsLeft = 0;
   #args: Buffer[] = [];
+  /** Bytes of the completed arguments in #args. */
+  #argsBytes = 0;
+  /** Declared bytes of the multibulk in progress (checked against maxRequestBytes). */
   #requestBytes = 0;
   /** Length of the bulk whose header was read, or -1 when its `$` header comes next. */
   #bulkLen = -1;
@@ -54,9 +57,18 @@ export class RespParser {
     this.limits = limits;
   }
 
-  /** Bytes held for an incomplete request (for tests and INFO). */
+  /** Bytes held for an incomplete request: received and not yet emitted (the input budget counts them). */
   get bufferedBytes(): number {
-    return this.#pendingBytes + this.#requestBytes;
+    return this.#pendingBytes + this.#argsBytes;
+  }
+
+  /** Drops whatever is buffered (the connection closed); the parser refuses further input. */
+  release(): void {
+    this.#failed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#args = [];
+    this.#argsBytes = 0;
   }
 
   /**
@@ -113,10 +125,7 @@ export class RespParser {
     try {
       this.#parse(buf, emit);
     } catch (err) {
-      this.#failed = true;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#args = [];
+      this.release();
       throw err;
     }
   }
@@ -135,6 +144,7 @@ export class RespParser {
           if (count <= 0) continue;
           this.#argsLeft = count;
           this.#args = [];
+          this.#argsBytes = 0;
           this.#requestBytes = 0;
         } else {
           const lf = buf.indexOf(LF, pos);
@@ -175,11 +185,13 @@ export class RespParser {
       }
       if (buf[pos + len] !== CR || buf[pos + len + 1] !== LF) throw new ProtocolError('expected CRLF after bulk string');
       this.#args.push(buf.subarray(pos, pos + len));
+      this.#argsBytes += len;
       pos += len + 2;
       this.#bulkLen = -1;
       if (--this.#argsLeft === 0) {
         const args = this.#args;
         this.#args = [];
+        this.#argsBytes = 0;
         this.#requestBytes = 0;
         if (emit(args) === false) {
           this.#stopped = true;
@@ -218,9 +230,7 @@ export class RespParser {
   }
 
   #fail(err: ProtocolError): ProtocolError {
-    this.#failed = true;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.release();
     return err;
   }
 }

@@ -6,6 +6,7 @@
  */
 import type { SyncPolicy } from '../../../engine/types.js';
 import type { KvService } from '../../service/kv-service.js';
+import type { InputBudget } from '../input-budget.js';
 import type { RespLimits } from '../limits.js';
 import type { ReplyWriter } from '../resp-writer.js';
 import type { ScanCursors } from '../scan-cursor.js';
@@ -44,6 +45,8 @@ export interface ServerState {
   readonly sync: SyncPolicy;
   readonly startedAt: number;
   readonly counters: ServerCounters;
+  /** Pending input of all connections against the global budget. */
+  readonly input: InputBudget;
   readonly commands: CommandTable;
   /** SCAN cursors of long keys (see scan-cursor.ts). */
   readonly cursors: ScanCursors;

@@ -45,6 +45,7 @@ async function infoSection(server: ServerState, name: (typeof SECTIONS)[number])
         total_net_input_bytes: counters.netInputBytes,
         total_net_output_bytes: counters.netOutputBytes,
         total_error_replies: 0,
+        evicted_clients: server.input.evictions,
         kvs_protocol_errors: counters.protocolErrors,
         kvs_changes_published: service.changes.lastSeq,
       };
