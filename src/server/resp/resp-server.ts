@@ -10,6 +10,7 @@ import type { SyncPolicy } from '../../engine/types.js';
 import type { KvService } from '../service/kv-service.js';
 import type { ClientState, ServerCounters, ServerState } from './commands/command-table.js';
 import { buildCommandTable } from './commands/index.js';
+import { CommandStats } from './command-stats.js';
 import { RespConnection } from './connection.js';
 import { InputBudget } from './input-budget.js';
 import { resolveLimits, type RespLimits } from './limits.js';
@@ -55,7 +56,9 @@ export class RespServer {
       version: options.version,
       sync: options.sync,
       startedAt: Date.now(),
+      log: this.#log,
       counters,
+      stats: new CommandStats(),
       commands: buildCommandTable(),
       cursors: new ScanCursors(),
       address: () => this.address(),
