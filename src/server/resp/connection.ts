@@ -140,7 +140,7 @@ export class RespConnection implements InputHolder {
     const l = this.#server.limits;
     return this.client.authenticated
       ? { maxBulkBytes: l.maxBulkBytes, maxInlineBytes: l.maxInlineBytes, maxArgs: l.maxArgs, maxRequestBytes: l.maxRequestBytes }
-      : { maxBulkBytes: l.unauthenticatedMaxBulkBytes, maxInlineBytes: l.maxInlineBytes, maxArgs: l.unauthenticatedMaxArgs, maxRequestBytes: l.unauthenticatedMaxBulkBytes * l.unauthenticatedMaxArgs };
+      : { maxBulkBytes: l.unauthenticatedMaxBulkBytes, maxInlineBytes: l.maxInlineBytes, maxArgs: l.unauthenticatedMaxArgs, maxRequestBytes: l.unauthenticatedMaxBulkBytes * l.unauthenticatedMaxArgs, unauthenticated: true };
   }
 
   #onData(chunk: Buffer): void {

@@ -22,10 +22,15 @@ export interface ParserLimits {
   maxInlineBytes: number;
   maxArgs: number;
   maxRequestBytes: number;
+  /** The limits are the pre-AUTH ones: exceeding them says `unauthenticated multibulk/bulk length`, as Redis does. */
+  unauthenticated?: boolean;
 }
 
 /** Longest `*<count>` or `$<length>` line: a sign, 20 digits and CRLF fit with room to spare. */
 const MAX_HEADER_LINE = 32;
+/** Redis's own ceilings (1024*1024 arguments, proto-max-bulk-len 512 MiB): beyond them a length is invalid whoever sends it. */
+const MAX_MULTIBULK = 1024 * 1024;
+const MAX_BULK = 512 * 1024 * 1024;
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
@@ -139,7 +144,8 @@ export class RespParser {
           const line = this.#readLine(buf, pos, 'mbulk count');
           if (line < 0) break;
           const count = parseLength(buf, pos + 1, line - 1);
-          if (count === undefined || count > this.limits.maxArgs) throw new ProtocolError('invalid multibulk length');
+          if (count === undefined || count > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length');
+          if (count > this.limits.maxArgs) throw new ProtocolError(this.limits.unauthenticated === true ? 'unauthenticated multibulk length' : 'invalid multibulk length');
           pos = line + 1;
           if (count <= 0) continue;
           this.#argsLeft = count;
@@ -172,7 +178,8 @@ export class RespParser {
         const line = this.#readLine(buf, pos, 'bulk count');
         if (line < 0) break;
         const len = parseLength(buf, pos + 1, line - 1);
-        if (len === undefined || len < 0 || len > this.limits.maxBulkBytes) throw new ProtocolError('invalid bulk length');
+        if (len === undefined || len < 0) throw new ProtocolError('invalid bulk length');
+        if (len > this.limits.maxBulkBytes) throw new ProtocolError(this.limits.unauthenticated === true && len <= MAX_BULK ? 'unauthenticated bulk length' : 'invalid bulk length');
         this.#requestBytes += len;
         if (this.#requestBytes > this.limits.maxRequestBytes) throw new ProtocolError('too big request');
         this.#bulkLen = len;

@@ -143,7 +143,7 @@ describe('authentication', () => {
     const c = await connect(server);
     c.write(frame('SET', 'k', 'x'.repeat(20_000)));
     await c.waitClosed();
-    expect(c.text).toBe('-ERR Protocol error: invalid bulk length\r\n');
+    expect(c.text).toBe('-ERR Protocol error: unauthenticated bulk length\r\n');
     const d = await connect(server);
     expect(await d.request(Buffer.concat([frame('AUTH', 's3cret'), frame('SET', 'k', 'x'.repeat(20_000))]), '+OK\r\n+OK\r\n')).toBe('+OK\r\n+OK\r\n');
   });

@@ -9,6 +9,7 @@ import { ReplyError } from '../resp-writer.js';
 import { arityError, bigintArg, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, formatFloat, inI64, intArg, parseFloatArg, parseI64, word } from './args.js';
 import type { CommandContext, CommandHandler, CommandSpec } from './command-table.js';
 import { readValue } from './keyspace.js';
+import { expiryNotSupported, parseSetOptions } from './set-options.js';
 
 const ERR_TOO_BIG = `ERR string exceeds maximum allowed size: values are limited to ${MAX_VALUE_BYTES} bytes (64 MiB)`;
 const EMPTY = Buffer.alloc(0);
@@ -19,19 +20,8 @@ function spec(name: string, arity: number, flags: CommandSpec['flags'], keys: Co
 
 async function set(ctx: CommandContext, args: Buffer[]): Promise<void> {
   const [, key, value] = args as [Buffer, Buffer, Buffer];
-  let nx = false;
-  let xx = false;
-  let get = false;
-  for (const arg of args.slice(3)) {
-    const option = word(arg);
-    if (option === 'nx') nx = true;
-    else if (option === 'xx') xx = true;
-    else if (option === 'get') get = true;
-    else if (['ex', 'px', 'exat', 'pxat', 'keepttl'].includes(option)) {
-      throw new ReplyError(`ERR SET ${option.toUpperCase()} is not supported: kvs keys do not expire (no engine supports expiry yet); set the key without it`);
-    } else throw new ReplyError(ERR_SYNTAX);
-  }
-  if (nx && xx) throw new ReplyError(ERR_SYNTAX);
+  const { nx, xx, get, expire } = parseSetOptions(args, 3, 'set');
+  if (expire !== undefined) throw expiryNotSupported('set', expire.option);
   if (!nx && !xx && !get) {
     await ctx.kv.set(key, value);
     return ctx.out.simple('OK');
@@ -129,7 +119,7 @@ export const stringCommands: CommandSpec[] = [
   spec('get', 2, ['readonly', 'fast'], [1, 1, 1], 'Get the value of a key', async (ctx, args) => {
     ctx.out.bulk(await readValue(ctx, args[1]!));
   }),
-  spec('set', -3, ['write'], [1, 1, 1], 'Set the value of a key (NX, XX, GET; no expiry options)', set),
+  spec('set', -3, ['write'], [1, 1, 1], 'Set the value of a key (NX, XX, GET, KEEPTTL; no expiry options)', set),
   spec('setnx', 3, ['write', 'fast'], [1, 1, 1], 'Set the value of a key, only if it does not exist', async (ctx, args) => {
     const [, key, value] = args as [Buffer, Buffer, Buffer];
     const stored = await ctx.kv.withKeys([key], async (ops) => {
