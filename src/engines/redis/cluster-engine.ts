@@ -96,14 +96,16 @@ export class ClusterEngine extends BaseEngine {
   /**
    * Pages of the range in byte order: each page is one pass of SCAN over every master (on a
    * steady slot map) keeping only the next `page` keys after the last one yielded, then their
-   * values by GET. Pages double from 16 keys to the scanPageKeys option, so memory stays bounded
-   * by it while a scan of R keys over N keys in the namespace costs about N × R / scanPageKeys
-   * keys examined. A key written ahead of the scan's position is seen; one deleted is skipped.
+   * values by GET. Pages start at 16 keys (at the limit, for a limited scan) and double up to
+   * the scanPageKeys option, so memory stays bounded by it while a scan of R keys over N keys in
+   * the database costs about N × R / scanPageKeys keys examined. A key written ahead of the scan's position is seen; one deleted is skipped.
    */
   protected async *_scan(range: KeyRange): AsyncIterable<[Buffer, Buffer]> {
     let rest = range;
     let yielded = 0;
-    let page = Math.min(FIRST_PAGE, this.#options.scanPageKeys);
+    // A limited scan asks for its whole limit at once (one pass when it fits in a page); an
+    // unlimited one starts small, since its caller may stop after a few entries.
+    let page = Math.min(Number.isFinite(range.limit) ? range.limit : FIRST_PAGE, this.#options.scanPageKeys);
     for (;;) {
       const wanted = Math.min(page, range.limit - yielded);
       const keys = await this.#nextPage(rest, wanted);
