@@ -94,8 +94,9 @@ export function parseSeeds(url: string | undefined): string[] {
   });
 }
 
-/** `url` with any password replaced by "***", for messages and stats. */
+/** `url` (or each URL of a comma-separated list) with any password replaced by "***", for messages and stats. */
 export function redactUrl(url: string): string {
+  if (url.includes(',')) return url.split(',').map(redactUrl).join(',');
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

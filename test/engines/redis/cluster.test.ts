@@ -145,6 +145,16 @@ describe('a cluster with a password', () => {
     expect((err as Error).message).not.toContain('wrong-guess');
   });
 
+  it('a seed list hides the password of every item it shows', async () => {
+    const [a, b] = [secured.nodes[0]!.port, secured.nodes[1]!.port];
+    const db = await openStore({ engine: 'redis', url: `redis://:cl%20pw@127.0.0.1:${a},redis://:cl%20pw@127.0.0.1:${b}`, options: { namespace: 'hidden' } });
+    try {
+      expect((await db.stats()).url).toBe(`redis://:***@127.0.0.1:${a},redis://:***@127.0.0.1:${b}`);
+    } finally {
+      await db.close();
+    }
+  });
+
   it('the right password reaches every master (keys land on all three)', async () => {
     const db = await openStore({ engine: 'redis', url: secured.url });
     try {
