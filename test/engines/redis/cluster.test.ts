@@ -33,6 +33,27 @@ describe('a store on a Redis Cluster', () => {
     }
   });
 
+  it('operations issued without awaiting reach the key in issue order, single-slot MULTI batches included', async () => {
+    const db = await open();
+    try {
+      for (let i = 0; i < 100; i++) {
+        const k = keyOf(i);
+        const writes = [
+          db.set(k, '1'),
+          db.batch([{ type: 'set', key: k, value: '2' }, { type: 'set', key: `other${i}`, value: 'x' }]), // two slots: two commands
+          db.delete(k),
+          db.batch([{ type: 'set', key: k, value: '3' }, { type: 'set', key: k, value: '4' }]), // one slot: MULTI/EXEC
+          db.set(k, '5'),
+        ];
+        const read = db.get(k);
+        await Promise.all(writes);
+        expect((await read)?.toString(), k).toBe('5');
+      }
+    } finally {
+      await db.close();
+    }
+  });
+
   it('a batch whose keys share a {hash tag} runs as one MULTI/EXEC on one node', async () => {
     const db = await open({ namespace: 'tagged' });
     try {
