@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type OpenOptions } from '../../../src/index.js';
 import { startRedisCluster, type RedisCluster } from '../../support/redis-cluster.js';
 import { kvs, removeTempDirs, tempDir } from '../../cli/run-kvs.js';
+import { spawnServer } from '../../server/resp/spawn-server.js';
+import { createClient } from 'redis';
 
 let cluster: RedisCluster;
 beforeAll(async () => {
@@ -76,4 +78,25 @@ describe('kvs against a Redis Cluster', () => {
     expect(names).toEqual(expect.arrayContaining(['fillrandom', 'readrandom']));
     for (const { port } of await cluster.masters()) expect(await cluster.cli(port, '--scan', '--pattern', 'kvs-bench-*')).toBe('');
   }, 120_000);
+
+  it('kvs server serves a store on the cluster over RESP', async () => {
+    const cwd = tempDir();
+    const server = await spawnServer(['--engine', 'redis', '--url', cluster.url], cwd);
+    const client = createClient({ url: `redis://127.0.0.1:${server.port}`, RESP: 2 }); // kvs server speaks RESP2
+    try {
+      await client.connect();
+      for (let i = 0; i < 30; i++) expect(await client.sendCommand(['SET', `srv:${i}`, `v${i}`])).toBe('OK');
+      expect(await client.sendCommand(['GET', 'srv:7'])).toBe('v7');
+      const db = await openStore({ engine: 'redis', url: cluster.url });
+      try {
+        expect((await db.get('srv:29'))?.toString()).toBe('v29');
+      } finally {
+        await db.close();
+      }
+    } finally {
+      client.destroy();
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
+  }, 60_000);
 });
