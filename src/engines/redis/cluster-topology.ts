@@ -47,31 +47,27 @@ async function readTopology(masters: readonly ClusterMaster[]): Promise<Topology
 }
 
 /**
- * `work(masters)` on a slot map that did not change while it ran; repeated (after a refresh of
- * the client's map) when it did. Gives up with IO_ERROR after `timeoutMs` of moving slots, or at
- * once when slots stay unserved after a refresh.
+ * `work(masters)` on a slot map that served every slot and did not change while it ran; repeated
+ * (after a refresh of the client's map) when it did not. Gives up with IO_ERROR after `timeoutMs`
+ * of moving or unserved slots.
  */
 export async function onStableSlots<T>(connection: ClusterConnection, timeoutMs: number, what: string, work: (masters: ClusterMaster[]) => Promise<T>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  let refreshed = false;
   for (;;) {
     const masters = await connection.masters();
     const before = await readTopology(masters);
-    if (before.covered < SLOT_COUNT && !refreshed) {
-      await connection.refresh(); // the client may not know a new master yet
-      refreshed = true;
-      continue;
-    }
-    if (before.covered < SLOT_COUNT) {
-      throw new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster at ${connection.url} serves ${before.covered} of ${SLOT_COUNT} hash slots from the masters ${masters.map((m) => m.address).join(', ')}, so ${what} would miss keys; check it with "redis-cli --cluster check ${masters[0]?.address ?? 'HOST:PORT'}", assign the missing slots or wait for a failover, then retry`, { details: { url: connection.url, covered: before.covered } });
-    }
-    if (!before.moving) {
+    if (before.covered === SLOT_COUNT && !before.moving) {
       const result = await work(masters);
       const after = await readTopology(masters);
       if (after.fingerprint === before.fingerprint) return result;
-      await connection.refresh();
     }
+    // Unserved slots (a failover under way, a slot between owners) or moving ones: wait them out
+    // on a fresh map (the client may not know a new master yet).
+    await connection.refresh();
     if (Date.now() > deadline) {
+      if (before.covered < SLOT_COUNT) {
+        throw new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster at ${connection.url} serves ${before.covered} of ${SLOT_COUNT} hash slots from the masters ${masters.map((m) => m.address).join(', ')}, so ${what} would miss keys, and no master took the rest over within ${timeoutMs} ms; check it with "redis-cli --cluster check ${masters[0]?.address ?? 'HOST:PORT'}", restart the failed node or assign the missing slots ("redis-cli --cluster fix"), then retry`, { details: { url: connection.url, covered: before.covered } });
+      }
       throw new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster at ${connection.url} kept moving slots for ${timeoutMs} ms, so ${what} could not finish on a steady slot map; retry once the resharding or failover is over (or raise the commandTimeoutMs option)`, { details: { url: connection.url } });
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));

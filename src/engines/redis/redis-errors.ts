@@ -102,7 +102,7 @@ export function clusterCommandError(node: string, command: string, err: unknown,
   const details = { node, command };
   const check = `check it with "redis-cli --cluster check ${node.startsWith('no node') ? 'HOST:PORT' : node}"`;
   if (/^CLUSTERDOWN/.test(text)) {
-    return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster is down: node ${node} refused ${command} (${text}); a master has failed without a replica to take over, or some slots have no master: ${check}, restart the failed node or assign its slots ("redis-cli --cluster fix"), then retry`, { cause: err, details });
+    return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster is down: node ${node} refused ${command} (${text}); a master has failed (a replica, if it has one, takes over after the cluster-node-timeout: retry then) or some slots have no master: ${check}, restart the failed node or assign its slots ("redis-cli --cluster fix"), then retry`, { cause: err, details });
   }
   if (/^TRYAGAIN/.test(text)) {
     return new KvsError(ErrorCodes.IO_ERROR, `node ${node} asked to retry ${command} while its slot is being migrated (${text}); retry`, { cause: err, details });
@@ -117,6 +117,7 @@ export function clusterCommandError(node: string, command: string, err: unknown,
     return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster has ${node} for ${command}; ${check} and assign the slot, then retry`, { cause: err, details });
   }
   const error = commandError(`redis://${node}`, command, err, commandTimeoutMs);
-  if (!/lost the connection|did not answer/.test(error.message)) return error;
-  return new KvsError(error.code, `${error.message} (a Redis Cluster node: if it has a replica, the cluster promotes it after its cluster-node-timeout, and kvs follows)`, { cause: err, details });
+  const message = error.message.replace(`the Redis server at redis://${node}`, `the Redis Cluster node ${node}`);
+  const hint = /lost the connection|did not answer/.test(message) ? ' (if the node has a replica, the cluster promotes it after its cluster-node-timeout, and kvs follows)' : '';
+  return new KvsError(error.code, `${message}${hint}`, { cause: err, details });
 }

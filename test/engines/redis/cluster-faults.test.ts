@@ -81,12 +81,14 @@ describe('a master killed with SIGKILL', () => {
         const afterPromotion: string[] = [];
         let promotedAt = Infinity;
         let killed = false;
+        let killedAt = 0;
         const deadline = Date.now() + 60_000;
         for (let i = 0; afterPromotion.length < 300 && Date.now() < deadline; i++) {
           if (i === 200) {
             await victimNode.kill();
             killed = true;
-            void cluster.waitUntilOk(60_000).then(() => (promotedAt = Date.now()));
+            killedAt = Date.now();
+            void promotion(cluster, victim.port).then(() => (promotedAt = Date.now()));
           }
           const issuedAt = Date.now();
           try {
@@ -96,6 +98,8 @@ describe('a master killed with SIGKILL', () => {
             errors.push(err);
           }
         }
+        const messages = [...new Set(errors.map((e) => (e as Error).message.replace(/\d+/g, 'N')))];
+        console.log(`failover: ${errors.length} failed writes, promotion ${promotedAt - killedAt} ms after the kill; messages: ${messages.join(' | ')}`);
         expect(killed).toBe(true);
         expect(afterPromotion.length).toBe(300);
         expect(errors.length).toBeGreaterThan(0); // the window was seen, as errors, not as a hang
@@ -143,6 +147,7 @@ describe('a master killed with SIGKILL', () => {
         expect(dead.err).toMatchObject({ code: ErrorCodes.IO_ERROR });
         expect((dead.err as Error).message).toContain(`127.0.0.1:${victim.port}`);
         expect(dead.ms).toBeLessThan(10_000);
+        console.log(`cluster down: ${down.ms} ms: ${(down.err as Error).message}\ndead node: ${dead.ms} ms: ${(dead.err as Error).message}`);
         const scan = await timed(collect(db.scan()));
         expect(scan.err).toMatchObject({ code: ErrorCodes.IO_ERROR });
         const reopened = await openStore({ engine: 'redis', url: survivor.url }).catch((e: unknown) => e);
@@ -154,6 +159,18 @@ describe('a master killed with SIGKILL', () => {
     });
   }, 120_000);
 });
+
+/** Resolves once a replica has replaced the master on `port` (three masters, none of them it) and the cluster is ok. */
+async function promotion(cluster: RedisCluster, port: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const masters = await cluster.masters().catch(() => []);
+    if (masters.length === 3 && !masters.some((m) => m.port === port)) break;
+    if (Date.now() > deadline) throw new Error(`no replica took over from ${port} within 60 s`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await cluster.waitUntilOk(60_000);
+}
 
 /** close() must return (bounded) even with a node gone. */
 async function closeWithin(db: KvsEngine, ms: number): Promise<void> {
