@@ -53,7 +53,7 @@ describe('log checker', () => {
   });
   it('a valid record in a later block after damage is not a tail', () => {
     const first = record(Buffer.alloc(100, 1));
-    first[HEADER_SIZE] ^= 1;
+    first[HEADER_SIZE] = first[HEADER_SIZE]! ^ 1;
     const log = Buffer.concat([first, Buffer.alloc(BLOCK_SIZE - first.length), record(Buffer.from('later'))]);
     expect(findLogDamage(log)).toMatchObject({ offset: 0, tail: false });
   });
