@@ -467,6 +467,17 @@ export class BitcaskEngine extends BaseEngine {
     };
   }
 
+  /** Hints the active file at close; on a full disk the hint (only a shortcut for the next open) is given up, the fsync is not. */
+  #coverOrSync(active: DataFile): void {
+    try {
+      extendHint(active, true);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+      active.fsync();
+    }
+  }
+
   protected async _close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
@@ -476,7 +487,7 @@ export class BitcaskEngine extends BaseEngine {
       const active = this.#active;
       if (active !== undefined && this.#fatal === undefined) {
         // Covers the active file with a hint (which fsyncs it first), so the next open reads no values.
-        if (active.hintCovered < active.size) extendHint(active, true);
+        if (active.hintCovered < active.size) this.#coverOrSync(active);
         else active.fsync();
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
