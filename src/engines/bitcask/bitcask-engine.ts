@@ -377,7 +377,11 @@ export class BitcaskEngine extends BaseEngine {
         if (!listed) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
         throw err;
       }
-      this.#saveFileSet();
+      try {
+        this.#saveFileSet(); // drops the deleted inputs; if this fails, their MERGED entries are harmless until the next rewrite
+      } catch (err) {
+        this.#lastBackgroundError = err;
+      }
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;
