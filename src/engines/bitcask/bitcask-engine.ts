@@ -243,7 +243,12 @@ export class BitcaskEngine extends BaseEngine {
     const sealed = this.#active!;
     this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
     this.#unsynced = false;
-    const next = this.#newActiveFile();
+    let next: DataFile;
+    try {
+      next = this.#newActiveFile();
+    } catch (err) {
+      throw ioError(`could not start a new data file in ${this.#dir}`, err);
+    }
     try {
       this.#saveFileSet(next); // records the sealed length before anything is appended to the new file
     } catch (err) {
