@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildReferenceStore, expectCorruptionNamingFile, expectTrustworthy, freshCopy, openAndRead, snapshotDir, type ReferenceStore } from '../support/fault-store.js';
 import { dataFiles, flipByte, recordsIn } from '../engines/bitcask/store-dir.js';
-import { FILE_SET } from '../../src/engines/bitcask/file-set.js';
+import { openStore } from '../../src/index.js';
+import { parseFileName } from '../../src/engines/bitcask/file-names.js';
+import { FILE_SET, writeFileSet, type FileState } from '../../src/engines/bitcask/file-set.js';
 
 const OPTIONS = { maxFileSize: 64 * 1024 };
 
@@ -128,6 +130,44 @@ describe('bitcask: FILESET knows which files should exist', () => {
     const victim = dataFiles(dir)[3]!;
     fs.rmSync(path.join(dir, victim));
     await expectRefused(dir, victim);
+  });
+
+  it('a merge interrupted while deleting its inputs: finished at open, but refused (nothing deleted) if an output it listed is missing', async () => {
+    // s1: the reference store compacted; a crash after FILESET marked the inputs MERGED leaves the
+    // inputs (from the reference) beside the outputs (from s1) and that FILESET.
+    const s1 = freshCopy(ref, 'merged-s1');
+    const db = await openStore({ engine: 'bitcask', dir: s1, options: OPTIONS });
+    await db.compact();
+    await db.close();
+    const inputs = dataFiles(ref.dir);
+    const added = dataFiles(s1).filter((f) => !inputs.includes(f));
+    const outputs = added.filter((f) => parseFileName(f)!.id.minor > 0);
+    expect(outputs.length).toBeGreaterThan(0);
+    const crashed = (label: string): string => {
+      const dir = freshCopy(ref, label);
+      for (const f of added) for (const g of [f, hintOf(f)]) if (fs.existsSync(path.join(s1, g))) fs.copyFileSync(path.join(s1, g), path.join(dir, g));
+      const entry = (f: string, state: FileState, from: string) => ({ id: parseFileName(f)!.id, state, size: fs.statSync(path.join(from, f)).size });
+      const entries = [...inputs.map((f) => entry(f, 'merged', ref.dir)), ...added.map((f) => entry(f, outputs.includes(f) ? 'sealed' : 'active', s1))];
+      entries.sort((a, b) => a.id.major - b.id.major || a.id.minor - b.id.minor);
+      writeFileSet(dir, { generation: 99, entries });
+      return dir;
+    };
+
+    const ro = await openAndRead(ref, crashed('merged-ro'), ref.model, { readOnly: true });
+    expectTrustworthy(ro, ref.model);
+    expect(ro.kind).toBe('served');
+
+    const finished = crashed('merged-finish');
+    const outcome = await openAndRead(ref, finished, ref.model);
+    expectTrustworthy(outcome, ref.model);
+    expect(outcome).toMatchObject({ kind: 'served', warnings: [] });
+    expect(inputs.filter((f) => fs.existsSync(path.join(finished, f)))).toEqual([]); // the merge's deletions, finished
+    expectTrustworthy(await openAndRead(ref, finished, ref.model), ref.model);
+
+    const broken = crashed('merged-missing-output');
+    fs.rmSync(path.join(broken, outputs[0]!));
+    await expectRefused(broken, outputs[0]!);
+    expect(inputs.filter((f) => !fs.existsSync(path.join(broken, f)))).toEqual([]); // no input deleted
   });
 
   it('a clean reopen rewrites nothing', async () => {

@@ -243,7 +243,12 @@ export class BitcaskEngine extends BaseEngine {
     const sealed = this.#active!;
     this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
     this.#unsynced = false;
-    const next = this.#newActiveFile();
+    let next: DataFile;
+    try {
+      next = this.#newActiveFile();
+    } catch (err) {
+      throw ioError(`could not start a new data file in ${this.#dir}`, err);
+    }
     try {
       this.#saveFileSet(next); // records the sealed length before anything is appended to the new file
     } catch (err) {
@@ -377,7 +382,11 @@ export class BitcaskEngine extends BaseEngine {
         if (!listed) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
         throw err;
       }
-      this.#saveFileSet();
+      try {
+        this.#saveFileSet(); // drops the deleted inputs; if this fails, their MERGED entries are harmless until the next rewrite
+      } catch (err) {
+        this.#lastBackgroundError = err;
+      }
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;
@@ -467,6 +476,17 @@ export class BitcaskEngine extends BaseEngine {
     };
   }
 
+  /** Hints the active file at close; on a full disk the hint (only a shortcut for the next open) is given up, the fsync is not. */
+  #coverOrSync(active: DataFile): void {
+    try {
+      extendHint(active, true);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+      active.fsync();
+    }
+  }
+
   protected async _close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
@@ -476,7 +496,7 @@ export class BitcaskEngine extends BaseEngine {
       const active = this.#active;
       if (active !== undefined && this.#fatal === undefined) {
         // Covers the active file with a hint (which fsyncs it first), so the next open reads no values.
-        if (active.hintCovered < active.size) extendHint(active, true);
+        if (active.hintCovered < active.size) this.#coverOrSync(active);
         else active.fsync();
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
