@@ -34,7 +34,8 @@ describe.runIf(distIsBuilt())('lockTimeoutMs', () => {
     const err = await openStore({ dir }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: ErrorCodes.LOCKED, details: { pid: h.pid } });
     expect((err as { details: Record<string, unknown> }).details.waitedMs).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Not a timing test: well under the CLI's 5 s wait, so no wait ran (generous for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(4000);
   });
 
   it('a holder that releases within the wait: the open succeeds once it has', async () => {
@@ -66,7 +67,7 @@ describe.runIf(distIsBuilt())('lockTimeoutMs', () => {
     const db = await openStore({ dir });
     const started = Date.now();
     await expect(openStore({ dir, lockTimeoutMs: 10_000 })).rejects.toMatchObject({ code: ErrorCodes.LOCKED, details: { holder: 'this-process' } });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - started).toBeLessThan(5000); // half the wait it was given: it did not wait (generous for a loaded machine)
     await db.close();
   });
 
