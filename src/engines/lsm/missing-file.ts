@@ -30,19 +30,23 @@ export class MissingFile extends Error {
     return undefined;
   }
 
-  /** The CORRUPTION to report; `attempts` is how often a read-only open looked. */
-  corruption(attempts: number | undefined): KvsError {
-    const looked = attempts === undefined ? '' : ` (still missing after ${attempts} attempt${attempts === 1 ? '' : 's'}, and no writer changed the manifest meanwhile)`;
+  /**
+   * The CORRUPTION to report; `looked` says how often a read-only open tried, and whether the
+   * manifest stayed the same after the last try (`settled`) or a writer kept changing it.
+   */
+  corruption(looked?: { attempts: number; settled: boolean }): KvsError {
+    const tries = looked === undefined ? '' : `${looked.attempts} attempt${looked.attempts === 1 ? '' : 's'}`;
+    const how = looked === undefined ? '' : looked.settled ? ` (still missing after ${tries}, and no writer changed the manifest meanwhile)` : ` (still missing after ${tries} while a writer kept changing the manifest)`;
     const t = this.manifestTail;
     if (t !== undefined) {
       const name = path.basename(t.file);
       return new KvsError(
         ErrorCodes.CORRUPTION,
-        `manifest ${name} is damaged at byte offset ${t.offset} (its last edit: ${t.reason}), and that is not a torn tail: the state before the edit needs ${this.file} (${this.needed}), which is gone${looked}, so the edit was whole once and was acted on; restore the store from a backup`,
+        `manifest ${name} is damaged at byte offset ${t.offset} (its last edit: ${t.reason}), and that is not a torn tail: the state before the edit needs ${this.file} (${this.needed}), which is gone${how}, so the edit was whole once and was acted on; restore the store from a backup`,
         { details: { file: name, path: t.file, offset: t.offset, missing: this.file } },
       );
     }
-    return new KvsError(ErrorCodes.CORRUPTION, `${this.file} is missing${looked}: ${this.needed}; restore it from a backup of the store`, {
+    return new KvsError(ErrorCodes.CORRUPTION, `${this.file} is missing${how}: ${this.needed}; restore it from a backup of the store`, {
       details: { file: this.file, path: this.path },
     });
   }

@@ -86,7 +86,8 @@ export async function recover<T>(dir: string, options: LsmOptions, readOnly: boo
       if (missing === undefined) throw err;
       // Only a writer can retire files, and a writer appends to the manifest (or replaces it)
       // before it deletes anything: an unchanged manifest means the file is gone for good.
-      if (!readOnly || attempt >= READ_RETRIES || manifestIdentity(dir) === before) throw missing.corruption(readOnly ? attempt : undefined);
+      const settled = manifestIdentity(dir) === before;
+      if (!readOnly || settled || attempt >= READ_RETRIES) throw missing.corruption(readOnly ? { attempts: attempt, settled } : undefined);
       await delay(Math.min(50, 2 * attempt));
     }
   }

@@ -40,13 +40,16 @@ export class ManifestWriter {
     return this.#log.size;
   }
 
-  /** Appends `edit` and fsyncs the manifest. */
-  append(edit: VersionEdit): void {
+  /**
+   * Appends `edit` and fsyncs the manifest, unless `fsync` is false: for an edit nothing acts on
+   * (a LOG_FILE record), which the next fsynced edit makes durable along with it.
+   */
+  append(edit: VersionEdit, fsync = true): void {
     const payload = encodeVersionEdit(edit);
     const record = Buffer.allocUnsafe(HEADER_SIZE + payload.length);
     payload.copy(record, HEADER_SIZE);
     this.#log.append(record);
-    this.#log.fsync();
+    if (fsync) this.#log.fsync();
   }
 
   close(): void {

@@ -86,13 +86,16 @@ export class VersionSet {
   }
 
   /**
-   * Records in the manifest (appended and fsynced) that WAL `number` now takes writes, so that
-   * recovery knows it must exist. REQUIRES: the WAL file and its directory entry are durable.
+   * Records in the manifest that WAL `number` now takes writes, so that recovery knows it must
+   * exist. Not fsynced (a memtable switch should not wait for the disk twice): a process crash
+   * keeps it, and the flush edit that follows is fsynced with it; a power loss before then only
+   * leaves recovery without this check, replaying the WALs it finds as before.
+   * REQUIRES: the WAL file and its directory entry are durable.
    */
   recordLog(number: number): void {
     if (this.#manifest === undefined) throw new Error('recordLog before startManifest');
     const edit: VersionEdit = { ...emptyEdit(), newLogs: [number], nextFileNumber: this.nextFileNumber, lastSequence: this.lastSequence };
-    this.#manifest.append(edit);
+    this.#manifest.append(edit, false);
     this.#absorbCounters(edit);
   }
 
