@@ -155,7 +155,7 @@ try {
       const r = {};
       if (PARTS.has('rww')) Object.assign(r, await readWhileWriting(e, path.join(root, `${tag}-rww`)));
       if (PARTS.has('overwrite')) Object.assign(r, await overwrite(e, path.join(root, `${tag}-ow`)));
-      if (PARTS.has('reopen') && round === 0) Object.assign(r, await reopen(e, path.join(root, `${tag}-reopen`)));
+      if (PARTS.has('reopen') && (round === 0 || !PARTS.has('overwrite'))) Object.assign(r, await reopen(e, path.join(root, `${tag}-reopen`)));
       for (const [k, v] of Object.entries(r)) ((results[name] ??= {})[k] ??= []).push(v);
       console.error(`round ${round + 1}/${ROUNDS} ${name}: ${JSON.stringify(r, (_, v) => (typeof v === 'number' ? Math.round(v * 10) / 10 : v))}`);
       for (const part of ['rww', 'ow', 'reopen']) fs.rmSync(path.join(root, `${tag}-${part}`), { recursive: true, force: true });
