@@ -108,11 +108,6 @@ export class BackgroundWorker {
     }
   }
 
-  /** Ends the background thread. REQUIRES: idle. */
-  async stop(): Promise<void> {
-    await this.#tables.stop();
-  }
-
   /** Resolves after the next step (a flush recorded, or a job's end); at once iff nothing runs to wait for. */
   progress(): Promise<void> {
     this.schedule();
