@@ -21,11 +21,13 @@ import { GroupSync } from '../shared/group-sync.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
 import { formatFileId } from './file-names.js';
+import { sameEntries, writeFileSet } from './file-set.js';
 import { extendHint } from './hint-coverage.js';
 import type { Keydir } from './keydir.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { mergeFiles } from './merge.js';
+import { abandonMerge } from './merge-rollback.js';
 import { shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
 import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
@@ -65,6 +67,8 @@ export class BitcaskEngine extends BaseEngine {
   #fatal: unknown;
   /** The last failure of background work (hint sealing, automatic merge); the store stays usable. */
   #lastBackgroundError: unknown;
+  /** Generation of the file set (FILESET) last written or read; each rewrite takes the next. */
+  #fileSetGeneration = 0;
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
@@ -83,6 +87,8 @@ export class BitcaskEngine extends BaseEngine {
     if (!opts.readOnly) {
       const last = this.#table.files.at(-1);
       this.#active = last !== undefined && last.id.minor === 0 ? last : this.#newActiveFile();
+      this.#fileSetGeneration = loaded.fileSet?.generation ?? 0;
+      if (loaded.fileSet === undefined || !sameEntries(loaded.fileSet.entries, this.#table.fileSetEntries(this.#active))) this.#saveFileSet();
       if (opts.sync === 'interval') {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
@@ -237,12 +243,25 @@ export class BitcaskEngine extends BaseEngine {
     const sealed = this.#active!;
     this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
     this.#unsynced = false;
-    this.#active = this.#newActiveFile();
+    const next = this.#newActiveFile();
+    try {
+      this.#saveFileSet(next); // records the sealed length before anything is appended to the new file
+    } catch (err) {
+      this.#table.delete(next);
+      next.remove(); // empty, and never listed: the sealed file stays the active one
+      throw ioError(`could not start data file ${next.name} (the file set was not updated)`, err);
+    }
+    this.#active = next;
     this.#inBackground(() => {
       if (sealed.hintCovered < sealed.size) extendHint(sealed, true);
     });
     this.#maybeMerge();
     return this.#active;
+  }
+
+  /** Rewrites FILESET from the file table: `active` ACTIVE, `merged` MERGED, every other published file SEALED. */
+  #saveFileSet(active = this.#active, merged?: ReadonlySet<DataFile>): void {
+    writeFileSet(this.#dir, { generation: ++this.#fileSetGeneration, entries: this.#table.fileSetEntries(active, merged) });
   }
 
   #newActiveFile(): DataFile {
@@ -343,7 +362,22 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
-      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, () => this.#syncActiveNow());
+      let listed = false;
+      const beforeDelete = (): void => {
+        this.#syncActiveNow();
+        this.#saveFileSet(this.#active, new Set(sealed)); // the outputs replace the inputs from here on
+        listed = true;
+      };
+      let result: Awaited<ReturnType<typeof mergeFiles>>;
+      try {
+        result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, beforeDelete);
+      } catch (err) {
+        // Not yet listed: the inputs still hold everything, so give the outputs' space back now.
+        const outputs = this.#table.files.filter((f) => f.id.major === major && f.id.minor >= firstMinor);
+        if (!listed) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
+        throw err;
+      }
+      this.#saveFileSet();
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;

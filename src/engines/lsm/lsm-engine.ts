@@ -11,13 +11,13 @@ import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '..
 import type { CheckedOp } from '../../engine/validate.js';
 import { DirectoryLock } from '../shared/dir-lock.js';
 import { BackgroundWorker, yieldToLoop } from './background.js';
-import { EntryKind } from './entry.js';
+import { EntryKind, FoundEntry } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
 import { compactAll } from './manual-compaction.js';
-import { deleteObsoleteFilesOf } from './obsolete-files.js';
+import { deleteObsoleteFilesOf, moveOrphansAside } from './obsolete-files.js';
 import { parseOptions } from './options.js';
 import { lookup, openView } from './read-path.js';
-import { recover, type TornTail } from './recovery.js';
+import { pinTables, recover, type TornTail } from './recovery.js';
 import { newStoreState, throwIfBroken, type StoreState } from './store-state.js';
 import type { Version } from './version/version.js';
 import { encodeBatch, type BatchOp } from './wal/write-batch.js';
@@ -51,6 +51,8 @@ export class LsmEngine extends BaseEngine {
   #countCache: { seq: number; version: Version; count: number } | undefined;
   /** The last acknowledgment delayed by the slowdown rule, while it is pending. */
   #slowAck: Promise<void> | undefined;
+  /** Filled by every point read (reads are synchronous, so one is enough). */
+  readonly #found = new FoundEntry();
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
     super(opts);
@@ -64,7 +66,7 @@ export class LsmEngine extends BaseEngine {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
       }
-      deleteObsoleteFilesOf(s);
+      moveOrphansAside(s, opts.onWarning);
       // Not before the opener has its store: a compaction due at open starts once open() has returned.
       setImmediate(() => this.#worker.schedule());
     }
@@ -73,15 +75,19 @@ export class LsmEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<LsmEngine> {
     const started = performance.now();
     const options = parseOptions(opts.options);
-    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
+    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey, compression: options.compression };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
-      const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly, opts.onWarning);
       const counters = newCounters();
-      counters.flushBytesWritten = recovered.flushedBytes;
+      const [s, tornTails] = await recover(opts.dir, options, opts.readOnly, opts.onWarning, (recovered) => {
+        const state = newStoreState(opts, options, tableOptions, recovered, counters);
+        // A writer beside a read-only open may retire tables at any time: pin a descriptor on each
+        // now (an open file outlives its deletion); a table gone meanwhile makes recovery start over.
+        if (opts.readOnly) pinTables(state);
+        return [state, recovered.tornTails] as const;
+      });
       counters.openMs = performance.now() - started;
-      const s = newStoreState(opts, options, tableOptions, recovered, counters);
-      return new LsmEngine(opts, s, lock, recovered.tornTails);
+      return new LsmEngine(opts, s, lock, tornTails);
     } catch (err) {
       lock?.release();
       throw err;
@@ -92,9 +98,10 @@ export class LsmEngine extends BaseEngine {
 
   #getNow(key: Buffer): Buffer | undefined {
     const s = this.#s;
-    const e = lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence);
-    // Copied: the caller may change the Buffer, and this one is a view into a WAL record or a cached block.
-    return e === undefined || e.kind === EntryKind.DELETION ? undefined : Buffer.from(e.value);
+    const found = this.#found;
+    if (!lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence, found) || found.kind === EntryKind.DELETION) return undefined;
+    // Copied once: the caller may change the Buffer, and the entry lies in a memtable or a cached block.
+    return found.copyValue();
   }
 
   protected _get(key: Buffer): Buffer | undefined | Promise<Buffer | undefined> {
@@ -219,17 +226,16 @@ export class LsmEngine extends BaseEngine {
     const s = this.#s;
     throwIfBroken(s);
     const first = s.vs.lastSequence + 1;
-    const views: BatchOp[] = [];
-    // The memtable keeps views into the record, a private copy of the caller's bytes.
-    const record = encodeBatch(first, ops, (kind, key, value) => views.push({ kind, key, value }));
+    const record = encodeBatch(first, ops);
     try {
       s.counters.walBytesWritten += s.wal!.append(record);
     } catch (err) {
       s.fatal ??= err;
       throw ioError(`cannot append to the write-ahead log ${s.wal!.path}`, err);
     }
-    for (let i = 0; i < views.length; i++) {
-      const op = views[i]!;
+    // The memtable copies keys and values into its arena, so the caller may reuse its buffers.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       s.mem.add(first + i, op.kind, op.key, op.value);
       s.counters.userBytesWritten += op.key.length + op.value.length;
     }

@@ -5,6 +5,7 @@
  */
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { resolveEngineOptions, type OptionSpec } from '../shared/options.js';
+import { BLOCK_COMPRESSIONS, type BlockCompression } from './sstable/block-compression.js';
 
 export interface LsmOptions {
   /** The memtable becomes immutable and is flushed to an SSTable at this many bytes. Default 4 MiB. */
@@ -29,8 +30,10 @@ export interface LsmOptions {
   restartInterval: number;
   /** Bloom filter bits per key (10 gives about 1% false positives); 0 disables filters. Default 10. */
   bloomBitsPerKey: number;
-  /** Capacity of the block cache shared by all tables. Default 8 MiB. */
+  /** Capacity of the block cache shared by all tables, in bytes of block contents. Default 8 MiB. */
   blockCacheSize: number;
+  /** Codec of data blocks in new tables: 'zlib' (stored compressed when that saves 1/8) or 'none'. Tables of either kind stay readable. Default 'zlib'. */
+  compression: BlockCompression;
   /** A compaction yields to the event loop after about this many input bytes. Default 256 KiB. */
   compactionSliceBytes: number;
   /** Run flush-triggered compactions in the background (compact() always works). Default true. */
@@ -52,6 +55,7 @@ export const DEFAULT_OPTIONS: LsmOptions = {
   restartInterval: 16,
   bloomBitsPerKey: 10,
   blockCacheSize: 8 * 1024 * 1024,
+  compression: 'zlib',
   compactionSliceBytes: 256 * 1024,
   autoCompact: true,
   backgroundThread: true,
@@ -72,6 +76,7 @@ const SPEC = {
   restartInterval: { type: 'integer', min: 1, max: 1024 },
   bloomBitsPerKey: { type: 'integer', min: 0, max: 64 },
   blockCacheSize: { type: 'integer', min: 0, max: 64 * GiB, unit: 'of bytes' },
+  compression: { type: 'string', accepts: (v: string) => (BLOCK_COMPRESSIONS as readonly string[]).includes(v), description: `one of ${BLOCK_COMPRESSIONS.join(', ')}` },
   compactionSliceBytes: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
   autoCompact: { type: 'boolean' },
   backgroundThread: { type: 'boolean' },

@@ -27,9 +27,10 @@ export function switchMemtable(s: StoreState): void {
   try {
     if (s.sync !== 'never') old.fsync(); // writers waiting on a group sync wrote to this file
     wal = LogWriter.create(logPath(s.dir, number));
-    // The new WAL's directory entry, before a sync of it can acknowledge a write. Under 'never' no
-    // write waits for durability: the next manifest edit's fsync, or the next open, covers it.
-    if (s.sync !== 'never') fsyncDirSync(s.dir);
+    // The new WAL's directory entry is made durable before the manifest names it, so a power loss
+    // can never leave a manifest naming a WAL that is not there (a false CORRUPTION at open).
+    fsyncDirSync(s.dir);
+    s.vs.recordLog(number); // the manifest names every WAL holding writes: a missing one is CORRUPTION at open
   } catch (err) {
     s.fatal ??= err;
     throw ioError(`cannot start write-ahead log ${logPath(s.dir, number)}`, err);
