@@ -6,23 +6,17 @@
  * waits behind a compaction. close() lets a running compaction finish (no new one starts), so
  * a reopen does not repeat it; the wait is bounded by one compaction's input (level 0 plus what
  * it overlaps in level 1, or one file plus its overlap in the next level).
- * Concurrency: one event loop; shareTurn() keeps writes on the microtask queue from starving
- * the slices and the thread's answers, which arrive as event-loop tasks.
+ * Concurrency: one event loop; shareTurn() (loop-turns.ts) keeps writes on the microtask queue
+ * from starving the slices and the thread's answers, which arrive as event-loop tasks.
  */
 import { isTrivialMove, pickCompaction, pickFlushLevel, type CompactionPick } from './compaction/compaction-policy.js';
 import { TableJobs } from './compaction/table-jobs.js';
 import { emptyEdit } from './manifest/version-edit.js';
 import { deleteObsoleteFilesOf } from './obsolete-files.js';
+import { LoopTurns } from './loop-turns.js';
 import { throwIfBroken, type StoreState } from './store-state.js';
 
-export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
- * While background work waits for the event loop (its next slice, or the thread's answer),
- * writes that never return to the event loop give it a turn after every
- * `compactionSliceBytes / BACKGROUND_SHARE` WAL bytes (bench/lsm-figures.mjs).
- */
-const BACKGROUND_SHARE = 4;
+export { yieldToLoop } from './loop-turns.js';
 
 /** What one compaction did, for compact()'s result. */
 export interface CompactionSummary {
@@ -35,7 +29,6 @@ export interface CompactionSummary {
 
 export class BackgroundWorker {
   readonly #s: StoreState;
-  readonly #turnBytes: number;
   readonly #tables: TableJobs;
   /** Where the running compaction's reserved output numbers are collected, to be released when it ends. */
   #reserved: number[] = [];
@@ -47,18 +40,14 @@ export class BackgroundWorker {
   #compacting = false;
   /** Callers of progress() waiting for the next step. */
   #wakers: (() => void)[] = [];
-  /** Waits for the event loop in progress (slices, thread answers), and the WAL byte count when the first began. */
-  #waits = 0;
-  #waitingSince = 0;
-  /** The turn of the event loop writes are waiting for, while one is pending. */
-  #turn: Promise<void> | undefined;
+  readonly #turns: LoopTurns;
 
   constructor(s: StoreState) {
     this.#s = s;
-    this.#turnBytes = Math.max(1, Math.floor(s.options.compactionSliceBytes / BACKGROUND_SHARE));
+    const turns = (this.#turns = new LoopTurns(s.counters, s.options.compactionSliceBytes));
     this.#tables = new TableJobs(s, {
-      pause: () => this.#pause(),
-      onLoop: (p) => this.#onLoop(p),
+      pause: () => turns.pause(),
+      onLoop: (p) => turns.onLoop(p),
       reserve: (count) => this.#reserve(count, this.#reserved),
     });
   }
@@ -119,11 +108,6 @@ export class BackgroundWorker {
     }
   }
 
-  /** Ends the background thread. REQUIRES: idle. */
-  async stop(): Promise<void> {
-    await this.#tables.stop();
-  }
-
   /** Resolves after the next step (a flush recorded, or a job's end); at once iff nothing runs to wait for. */
   progress(): Promise<void> {
     this.schedule();
@@ -137,25 +121,9 @@ export class BackgroundWorker {
     if (this.#s.imm !== undefined) await this.#startFlush();
   }
 
-  /**
-   * Returns `result`, or a promise of it settled after one turn of the event loop when background
-   * work has waited for the event loop through `compactionSliceBytes / BACKGROUND_SHARE` bytes
-   * of writes. Why: a loop of awaited writes under sync 'never' resumes on the microtask queue
-   * and never lets the event loop reach a slice's setImmediate or the thread's answer, so
-   * flushes would finish only when a write stalls. Writes waiting for the same turn settle in
-   * issue order. A promise (a write waiting for an fsync, which lets the event loop turn anyway)
-   * is returned as it is.
-   */
+  /** See LoopTurns.shareTurn. */
   shareTurn<T>(result: T | Promise<T>): T | Promise<T> {
-    if (result instanceof Promise) return result;
-    if (this.#turn === undefined) {
-      if (this.#waits === 0 || this.#s.counters.walBytesWritten - this.#waitingSince < this.#turnBytes) return result;
-      this.#waitingSince = this.#s.counters.walBytesWritten;
-      this.#turn = yieldToLoop().then(() => {
-        this.#turn = undefined;
-      });
-    }
-    return this.#turn.then(() => result);
+    return this.#turns.shareTurn(result);
   }
 
   #wake(): void {
@@ -168,21 +136,6 @@ export class BackgroundWorker {
     const s = this.#s;
     s.bgError ??= err;
     s.counters.lastBackgroundError ??= err instanceof Error ? err.message : String(err);
-  }
-
-  /** Awaits `p`, which needs the event loop (a slice's setImmediate, a message from the thread), counted for shareTurn(). */
-  async #onLoop<T>(p: () => Promise<T>): Promise<T> {
-    if (this.#waits++ === 0) this.#waitingSince = this.#s.counters.walBytesWritten;
-    try {
-      return await p();
-    } finally {
-      this.#waits--;
-    }
-  }
-
-  /** Between slices on the event loop: timers, I/O, reads and writes run before the job goes on. */
-  #pause(): Promise<void> {
-    return this.#onLoop(yieldToLoop);
   }
 
   /** `count` new file numbers, recorded as pending outputs (cleanup leaves them alone) and in `into`. */

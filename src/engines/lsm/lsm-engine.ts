@@ -297,7 +297,6 @@ export class LsmEngine extends BaseEngine {
       if (s.fatal !== undefined) throwIfBroken(s); // a background failure is in stats; it does not fail close()
     } finally {
       s.released = true;
-      await this.#worker.stop();
       s.wal?.close();
       s.immWal?.close();
       s.tables.closeAll();

@@ -13,7 +13,7 @@ import type { StoreState } from '../store-state.js';
 import { totalBytes, type Version } from '../version/version.js';
 import { runCompaction, type CompactionResult } from './compaction.js';
 import type { CompactionPick } from './compaction-policy.js';
-import { BackgroundThread } from './thread-client.js';
+import { sharedThread, type BackgroundThread } from './thread-client.js';
 import { initialNumbers } from './thread-protocol.js';
 
 export interface TableJobHooks {
@@ -33,12 +33,7 @@ export class TableJobs {
   constructor(s: StoreState, hooks: TableJobHooks) {
     this.#s = s;
     this.#hooks = hooks;
-    this.#thread = s.options.backgroundThread && !s.readOnly ? new BackgroundThread() : undefined;
-  }
-
-  /** Ends the background thread. REQUIRES: no job runs. */
-  async stop(): Promise<void> {
-    await this.#thread?.stop();
+    this.#thread = s.options.backgroundThread && !s.readOnly ? sharedThread() : undefined;
   }
 
   /** Table `number` written from `imm` (the versions `smallestSnapshot` needs), or undefined iff it holds nothing. */

@@ -29,6 +29,17 @@ function threadEntry(): { url: URL; execArgv: string[] } {
   return { url: new URL('./compaction-thread.ts', import.meta.url), execArgv: ['--import', register.href] };
 }
 
+/**
+ * One background thread per process, shared by every open lsm store (each job names its
+ * directory): starting a worker_thread blocks the event loop for 15-25 ms here, which each open
+ * would otherwise pay at its first flush or compaction. It starts on the first job, and while no
+ * job is in flight it does not keep the process alive.
+ */
+let shared: BackgroundThread | undefined;
+export function sharedThread(): BackgroundThread {
+  return (shared ??= new BackgroundThread());
+}
+
 export class BackgroundThread {
   #worker: Worker | undefined;
   #nextId = 1;
@@ -47,7 +58,7 @@ export class BackgroundThread {
     return this.#send<FileMeta>({ ...job, type: 'flush', id: 0 }, 'flush', undefined, [job.entries.buffer as ArrayBuffer]);
   }
 
-  /** Stops the thread. REQUIRES: no job is pending (the engine waits for its jobs first). */
+  /** Stops the thread (the next job starts a new one). REQUIRES: no job is pending. */
   async stop(): Promise<void> {
     const w = this.#worker;
     this.#worker = undefined;
