@@ -48,6 +48,8 @@ export class Block {
   #seqs: Float64Array = EMPTY_SEQS;
   #kinds: Uint8Array = EMPTY;
   #decoded = false;
+  /** The length of every user key iff all have the same one (keys then lie at i * length), else -1. */
+  #fixedKeyLen = -1;
   /** Point lookups served raw (before decoding). */
   #rawLookups = 0;
   /** Offset of the restart array (= end of the entries), and the number of restart points. */
@@ -178,6 +180,7 @@ export class Block {
     this.#keys.set(scratchKeys.subarray(0, keysLen));
     this.#count = n;
     this.#decodedBytes = store.byteLength;
+    this.#fixedKeyLen = n > 0 && keysLen === n * (this.#meta[META_STRIDE]! - this.#meta[0]!) ? uniformKeyLength(this.#meta, n) : -1;
     this.#decoded = true;
   }
 
@@ -244,6 +247,17 @@ export class Block {
     const seqs = this.#seqs;
     let lo = 0;
     let hi = this.#count;
+    const fixed = this.#fixedKeyLen;
+    if (fixed >= 0) {
+      // Keys of one length (the common case): no offsets to read, so a probe touches one cache line.
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = compareRange(keys, mid * fixed, mid * fixed + fixed, userKey) || seq - seqs[mid]!;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const m = mid * META_STRIDE;
@@ -284,6 +298,13 @@ export class Block {
   iterator(): BlockIterator {
     return new BlockIterator(this);
   }
+}
+
+/** The common length of the n keys whose starts are meta[i * META_STRIDE] (end: the next start), or -1. */
+function uniformKeyLength(meta: Uint32Array, n: number): number {
+  const len = meta[META_STRIDE]! - meta[0]!;
+  for (let i = 1; i < n; i++) if (meta[(i + 1) * META_STRIDE]! - meta[i * META_STRIDE]! !== len) return -1;
+  return len;
 }
 
 /** The last decoded internal key's trailer, for a next key that shares into it. */
