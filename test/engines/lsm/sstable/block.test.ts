@@ -137,6 +137,12 @@ describe('block', () => {
     for (const interval of [1, 2, 16, 1000]) expectSameAsModel(entries, interval, probes);
   });
 
+  it('keys of different lengths (no fixed stride): seeks, finds and both directions agree with the model', () => {
+    const keys = ['a', 'ab', 'abc', 'abcd', 'abd', 'b', 'ba', 'bab', 'c', 'cccccccccccccccccccc'];
+    const entries = sortInternal(keys.flatMap((k, i) => [value(k, 10 + i), value(k, 1 + i)]));
+    for (const interval of [1, 2, 16]) expectSameAsModel(entries, interval, ['', 'a', 'aa', 'abc', 'abcc', 'abcde', 'bb', 'c', 'cc', 'd']);
+  });
+
   it('many versions of each key across restart points, both directions and with seq', () => {
     const entries = numberedEntries(40, 3);
     const probes = entries.filter((_, i) => i % 7 === 0).map((e) => e.key.toString('latin1'));
