@@ -1,14 +1,18 @@
 /**
- * A data or index block (grammar in table-format.ts) decoded once, when it is loaded, into flat
- * arrays: every user key written out whole into one buffer, and per entry its key range, value
- * range, sequence number and kind. A lookup is then a binary search that compares keys in place,
- * with no varint decoding, no prefix reconstruction and no allocation; the block cache keeps
- * blocks in this form. Decoding checks every length against the block (decoders never trust a
- * length), so a bad byte is CORRUPTION naming the file and absolute offset of the entry.
- * Immutable once built and shared by any number of single-threaded iterators.
+ * A data or index block (grammar in table-format.ts) decoded once into flat arrays: every user
+ * key written out whole into one buffer, and per entry its key range, value range, sequence
+ * number and kind. A lookup is then a binary search that compares keys in place, with no varint
+ * decoding, no prefix reconstruction and no allocation; the block cache keeps blocks in this form.
+ * A block read for one point lookup is searched raw first (block-seek.ts) and decoded only on its
+ * second lookup, or when an iterator needs it, so a block read once and evicted costs no decode.
+ * Decoding checks every length against the block (decoders never trust a length), so a bad byte
+ * is CORRUPTION naming the file and absolute offset of the entry. Immutable once decoded, shared
+ * by any number of single-threaded iterators.
  */
 import { EntryKind, MAX_SEQ, TRAILER_SIZE, trailerSeq } from '../entry.js';
+import type { FoundEntry } from '../entry.js';
 import type { InternalIterator } from '../iterator.js';
+import { seekRaw } from './block-seek.js';
 import { tableCorruption, type BlockSource } from './corruption.js';
 import { RESTART_SIZE } from './table-format.js';
 
@@ -25,6 +29,10 @@ const META_STRIDE = 4;
 /** Bytes of the decoded arrays per entry: f64 seq + META_STRIDE u32 + u8 kind = 8 + 16 + 1 = 25. */
 export const DECODED_BYTES_PER_ENTRY = 8 + META_STRIDE * 4 + 1;
 
+const EMPTY = Buffer.alloc(0);
+const EMPTY_META = new Uint32Array(1);
+const EMPTY_SEQS = new Float64Array(0);
+
 /** Scratch space for decoding, reused by every block (decoding is synchronous). */
 let scratchMeta = new Uint32Array(1024 * META_STRIDE);
 let scratchSeqs = new Float64Array(1024);
@@ -33,26 +41,36 @@ let scratchKeys = Buffer.allocUnsafe(64 * 1024);
 
 export class Block {
   /** Number of entries. */
-  readonly count: number;
-  /** Every user key, whole, back to back (entry i is keys[meta[5i], meta[5i + 1])). */
-  readonly keys: Buffer;
-  readonly meta: Uint32Array;
-  readonly seqs: Float64Array;
-  readonly kinds: Uint8Array;
+  #count = 0;
+  /** Every user key, whole, back to back (entry i is keys[meta[4i], meta[4i + 4])). */
+  #keys: Buffer = EMPTY;
+  #meta: Uint32Array = EMPTY_META;
+  #seqs: Float64Array = EMPTY_SEQS;
+  #kinds: Uint8Array = EMPTY;
+  #decoded = false;
+  /** The length of every user key iff all have the same one (keys then lie at i * length), else -1. */
+  #fixedKeyLen = -1;
+  /** Point lookups served raw (before decoding). */
+  #rawLookups = 0;
+  /** Offset of the restart array (= end of the entries), and the number of restart points. */
+  readonly end: number;
+  readonly numRestarts: number;
   /**
    * Bytes of block contents: its charge in the block cache, as LevelDB charges a block. The
    * decoded form adds `decodedBytes` on top (whole user keys and DECODED_BYTES_PER_ENTRY per entry).
    */
   readonly size: number;
-  readonly decodedBytes: number;
+  #decodedBytes = 0;
 
   /**
-   * Decodes `data` (block contents without trailer). Throws CORRUPTION naming `source.file` and
-   * the absolute offset iff the restart array or any entry is malformed.
+   * Checks the restart array of `data` (block contents without trailer) and, iff `decodeNow`,
+   * decodes every entry. Throws CORRUPTION naming `source.file` and the absolute offset iff the
+   * restart array or (when decoded) any entry is malformed.
    */
   constructor(
     readonly data: Buffer,
     readonly source: BlockSource,
+    decodeNow = true,
   ) {
     const fail = (at: number, reason: string): never => {
       throw tableCorruption(source.file, source.offset + at, reason);
@@ -69,6 +87,22 @@ export class Block {
       if (!inRange || r <= previous || (i === 0 && r !== 0)) fail(end + i * RESTART_SIZE, `restart point ${i} (${r}) is out of order or outside the entries`);
       previous = r;
     }
+    this.end = end;
+    this.numRestarts = numRestarts;
+    this.size = data.length;
+    if (decodeNow) this.#decode();
+  }
+
+  /** Decodes every entry into the arrays (once). */
+  #decode(): void {
+    if (this.#decoded) return;
+    const data = this.data;
+    const source = this.source;
+    const end = this.end;
+    const numRestarts = this.numRestarts;
+    const fail = (at: number, reason: string): never => {
+      throw tableCorruption(source.file, source.offset + at, reason);
+    };
     /** Index of the next restart point not yet reached, and its offset (end once all are reached). */
     let nextRestart = 0;
     let restartAt = 0;
@@ -133,20 +167,68 @@ export class Block {
     }
     if (end > 0 && nextRestart !== numRestarts) fail(end + nextRestart * RESTART_SIZE, `restart point ${nextRestart} (${restartAt}) does not start an entry`);
     scratchMeta[n * META_STRIDE + KEY_START] = keysLen;
-    this.count = n;
     // One allocation for every decoded array: seqs (f64, first for alignment), meta, kinds, keys.
     const metaLen = n * META_STRIDE + 1;
     const store = new ArrayBuffer(n * 8 + metaLen * 4 + n + keysLen);
-    this.seqs = new Float64Array(store, 0, n);
-    this.seqs.set(scratchSeqs.subarray(0, n));
-    this.meta = new Uint32Array(store, n * 8, metaLen);
-    this.meta.set(scratchMeta.subarray(0, metaLen));
-    this.kinds = new Uint8Array(store, n * 8 + metaLen * 4, n);
-    this.kinds.set(scratchKinds.subarray(0, n));
-    this.keys = Buffer.from(store, n * 8 + metaLen * 4 + n, keysLen);
-    this.keys.set(scratchKeys.subarray(0, keysLen));
-    this.size = data.length;
-    this.decodedBytes = store.byteLength;
+    this.#seqs = new Float64Array(store, 0, n);
+    this.#seqs.set(scratchSeqs.subarray(0, n));
+    this.#meta = new Uint32Array(store, n * 8, metaLen);
+    this.#meta.set(scratchMeta.subarray(0, metaLen));
+    this.#kinds = new Uint8Array(store, n * 8 + metaLen * 4, n);
+    this.#kinds.set(scratchKinds.subarray(0, n));
+    this.#keys = Buffer.from(store, n * 8 + metaLen * 4 + n, keysLen);
+    this.#keys.set(scratchKeys.subarray(0, keysLen));
+    this.#count = n;
+    this.#decodedBytes = store.byteLength;
+    this.#fixedKeyLen = n > 0 && keysLen === n * (this.#meta[META_STRIDE]! - this.#meta[0]!) ? uniformKeyLength(this.#meta, n) : -1;
+    this.#decoded = true;
+  }
+
+  /** Number of entries. */
+  get count(): number {
+    this.#decode();
+    return this.#count;
+  }
+  get keys(): Buffer {
+    this.#decode();
+    return this.#keys;
+  }
+  get meta(): Uint32Array {
+    this.#decode();
+    return this.#meta;
+  }
+  get seqs(): Float64Array {
+    this.#decode();
+    return this.#seqs;
+  }
+  get kinds(): Uint8Array {
+    this.#decode();
+    return this.#kinds;
+  }
+  /** Bytes of the decoded arrays and keys (0 until decoded). */
+  get decodedBytes(): number {
+    return this.#decodedBytes;
+  }
+
+  /**
+   * Fills `out` with the first entry at or after (userKey, seq) iff its user key is `userKey`
+   * (value a range of `data`); false iff none. Searches the raw contents on a block's first
+   * lookup, and decodes it on the second.
+   */
+  find(userKey: Uint8Array, seq: number, out: FoundEntry): boolean {
+    if (!this.#decoded) {
+      if (this.#rawLookups++ === 0) return seekRaw(this, userKey, seq, out);
+      this.#decode();
+    }
+    const i = this.lowerBound(userKey, seq);
+    if (i === this.#count || !this.keyEquals(i, userKey)) return false;
+    const m = i * META_STRIDE;
+    out.seq = this.#seqs[i]!;
+    out.kind = this.#kinds[i]! as EntryKind;
+    out.bytes = this.data;
+    out.start = this.#meta[m + VALUE_START]!;
+    out.end = this.#meta[m + VALUE_END]!;
+    return true;
   }
 
   /** True iff the block has no entries. */
@@ -159,14 +241,27 @@ export class Block {
    * A binary search comparing keys in place.
    */
   lowerBound(userKey: Uint8Array, seq: number): number {
-    const keys = this.keys;
-    const meta = this.meta;
+    this.#decode();
+    const keys = this.#keys;
+    const meta = this.#meta;
+    const seqs = this.#seqs;
     let lo = 0;
-    let hi = this.count;
+    let hi = this.#count;
+    const fixed = this.#fixedKeyLen;
+    if (fixed >= 0) {
+      // Keys of one length (the common case): no offsets to read, so a probe touches one cache line.
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        const c = compareRange(keys, mid * fixed, mid * fixed + fixed, userKey) || seq - seqs[mid]!;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const m = mid * META_STRIDE;
-      const c = compareRange(keys, meta[m + KEY_START]!, meta[m + META_STRIDE + KEY_START]!, userKey) || seq - this.seqs[mid]!;
+      const c = compareRange(keys, meta[m + KEY_START]!, meta[m + META_STRIDE + KEY_START]!, userKey) || seq - seqs[mid]!;
       if (c < 0) lo = mid + 1;
       else hi = mid;
     }
@@ -176,7 +271,7 @@ export class Block {
   /** True iff entry `i`'s user key equals `userKey`. REQUIRES: 0 <= i < count. */
   keyEquals(i: number, userKey: Uint8Array): boolean {
     const m = i * META_STRIDE;
-    return compareRange(this.keys, this.meta[m + KEY_START]!, this.meta[m + META_STRIDE + KEY_START]!, userKey) === 0;
+    return compareRange(this.#keys, this.#meta[m + KEY_START]!, this.#meta[m + META_STRIDE + KEY_START]!, userKey) === 0;
   }
 
   /** User key of entry `i`, a view. */
@@ -203,6 +298,13 @@ export class Block {
   iterator(): BlockIterator {
     return new BlockIterator(this);
   }
+}
+
+/** The common length of the n keys whose starts are meta[i * META_STRIDE] (end: the next start), or -1. */
+function uniformKeyLength(meta: Uint32Array, n: number): number {
+  const len = meta[META_STRIDE]! - meta[0]!;
+  for (let i = 1; i < n; i++) if (meta[(i + 1) * META_STRIDE]! - meta[i * META_STRIDE]! !== len) return -1;
+  return len;
 }
 
 /** The last decoded internal key's trailer, for a next key that shares into it. */

@@ -137,15 +137,7 @@ export class TableReader {
     if (!this.mayContainHash(hash)) return false;
     const b = this.index.lowerBound(userKey, seq);
     if (b === this.index.count) return false;
-    const block = this.dataBlockAt(b);
-    const i = block.lowerBound(userKey, seq);
-    if (i === block.count || !block.keyEquals(i, userKey)) return false;
-    out.seq = block.seqs[i]!;
-    out.kind = block.kinds[i]! as EntryKind;
-    out.bytes = block.data;
-    out.start = block.valueStart(i);
-    out.end = block.valueEnd(i);
-    return true;
+    return this.dataBlockAt(b).find(userKey, seq, out);
   }
 
   /** The newest entry of `userKey` with sequence number <= `seq` (value copied), or undefined iff none. */
@@ -191,7 +183,8 @@ export class TableReader {
     }
     this.counters.blockReads++;
     const offset = this.blockOffsets[i]!;
-    const block = new Block(this.readBlock({ offset, size: this.blockSizes[i]! }, 'data'), { file: this.file, offset });
+    // Not decoded yet: a block read for one lookup and evicted before another is never decoded whole.
+    const block = new Block(this.readBlock({ offset, size: this.blockSizes[i]! }, 'data'), { file: this.file, offset }, false);
     this.cache.insertInto(this.slots, i, block);
     return block;
   }

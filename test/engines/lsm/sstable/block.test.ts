@@ -1,6 +1,6 @@
 /** Data/index block encoding and its iterator: seeks, restart points, prefix compression, bad bytes. */
 import { describe, it, expect } from 'vitest';
-import { EntryKind, TRAILER_SIZE, encodeTrailer } from '../../../../src/engines/lsm/entry.js';
+import { EntryKind, FoundEntry, TRAILER_SIZE, encodeTrailer } from '../../../../src/engines/lsm/entry.js';
 import { ArrayIterator, type Entry } from '../../../../src/engines/lsm/iterators/array-iterator.js';
 import { BlockBuilder } from '../../../../src/engines/lsm/sstable/block-builder.js';
 import { Block, DECODED_BYTES_PER_ENTRY } from '../../../../src/engines/lsm/sstable/block-reader.js';
@@ -20,8 +20,30 @@ function buildBlock(entries: readonly Entry[], restartInterval = 16): Block {
   return new Block(bb.finish(), { file: '/tmp/x/000009.sst', offset: 1000 });
 }
 
+/** Point lookups on a block's raw contents (its first lookup) and decoded (its second) both agree with the model. */
+function expectFindSameAsModel(entries: Entry[], restartInterval: number, probes: string[]): void {
+  const bb = new BlockBuilder(restartInterval);
+  for (const e of entries) bb.add(internalKey(e), e.value);
+  const contents = bb.finish();
+  const model = new ArrayIterator(entries);
+  const decoded = new Block(contents, { file: 'f.sst', offset: 0 }, false);
+  decoded.find(b(''), 0, new FoundEntry()); // its first lookup: from now on it searches decoded
+  for (const p of [...probes, ...entries.map((e) => e.key.toString('latin1'))]) {
+    for (const seq of [0, 5, 1e6, ...entries.map((e) => e.seq)]) {
+      model.seek(b(p), seq);
+      const expected = model.valid() && model.key().equals(b(p)) ? { seq: model.seq(), kind: model.kind(), value: model.value().toString('latin1') } : undefined;
+      for (const block of [new Block(contents, { file: 'f.sst', offset: 0 }, false), decoded]) {
+        const out = new FoundEntry();
+        const found = block.find(b(p), seq, out);
+        expect(found ? { seq: out.seq, kind: out.kind, value: out.valueView().toString('latin1') } : undefined, `find ${p}@${seq}`).toEqual(expected);
+      }
+    }
+  }
+}
+
 /** Every seek a model array iterator can do, compared against the block iterator. */
 function expectSameAsModel(entries: Entry[], restartInterval: number, probes: string[]): void {
+  expectFindSameAsModel(entries, restartInterval, probes);
   const it = buildBlock(entries, restartInterval).iterator();
   const model = new ArrayIterator(entries);
   expect(forwardAll(it)).toEqual(entries.map(plain));
@@ -113,6 +135,12 @@ describe('block', () => {
     for (let i = 0; i < 100; i++) entries.push(value(`prefix/shared/${String(i).padStart(3, '0')}`, 1000 - i));
     const probes = ['', 'prefix', 'prefix/shared/000', 'prefix/shared/0155', 'prefix/shared/015', 'prefix/shared/099', 'prefix/shared/0999', 'q'];
     for (const interval of [1, 2, 16, 1000]) expectSameAsModel(entries, interval, probes);
+  });
+
+  it('keys of different lengths (no fixed stride): seeks, finds and both directions agree with the model', () => {
+    const keys = ['a', 'ab', 'abc', 'abcd', 'abd', 'b', 'ba', 'bab', 'c', 'cccccccccccccccccccc'];
+    const entries = sortInternal(keys.flatMap((k, i) => [value(k, 10 + i), value(k, 1 + i)]));
+    for (const interval of [1, 2, 16]) expectSameAsModel(entries, interval, ['', 'a', 'aa', 'abc', 'abcc', 'abcde', 'bb', 'c', 'cc', 'd']);
   });
 
   it('many versions of each key across restart points, both directions and with seq', () => {
@@ -209,5 +237,18 @@ describe('block', () => {
     expect(block.size).toBe(block.data.length);
     expect(block.count).toBe(20);
     expect(block.decodedBytes).toBe(20 * 7 + 20 * DECODED_BYTES_PER_ENTRY + 4);
+  });
+
+  it('a raw lookup (a block\'s first) finds damage in the entries it scans: CORRUPTION at the entry', () => {
+    const bb = new BlockBuilder(16);
+    bb.add(internalKey(value('a', 1)), b('x'));
+    bb.add(internalKey(value('b', 1)), b('y'));
+    const bytes = bb.finish();
+    const second = 3 + 9 + 1;
+    bytes[second + 2] = 120; // second entry's value length
+    const block = new Block(bytes, { file: 'f.sst', offset: 50 }, false); // the restart array is fine: no error yet
+    expect(block.find(b('a'), 5, new FoundEntry())).toBe(true); // the first entry is intact and comes first
+    const raw = new Block(bytes, { file: 'f.sst', offset: 50 }, false);
+    expect(() => raw.find(b('b'), 5, new FoundEntry())).toThrow(/f\.sst is corrupt at byte offset 63: value of 120 bytes/);
   });
 });
