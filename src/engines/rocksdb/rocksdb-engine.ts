@@ -241,7 +241,7 @@ export class RocksdbEngine extends BaseEngine {
       await this.#walSync.flush();
     } finally {
       this.#closed = true;
-      await call((cb) => this.#db.close(cb));
+      await boundedClose(this.#db, this.#dbDir);
     }
   }
 
@@ -283,4 +283,35 @@ function scanMismatch(dir: string, key: Buffer, absent: boolean): KvsError {
     `RocksDB's iterator over ${path.join(dir, ROCKSDB_SUBDIR)} returned key ${shown} with ${absent ? 'a value that a checksum-verified read does not find' : 'a value other than a checksum-verified read gives'}: a table is damaged; restore the store from a backup`,
     { details: { dir, file: ROCKSDB_SUBDIR, key: key.toString('base64') } },
   );
+}
+
+/** How long close() waits for RocksDB's own close. */
+export const CLOSE_BOUND_MS = 15_000;
+
+/**
+ * RocksDB's close, given at most CLOSE_BOUND_MS: after a full disk its background flush or
+ * compaction may wait for space that never comes, and close would wait with it. Past the bound
+ * it rejects with IO_ERROR and leaves the native close to finish on its own; every acknowledged
+ * write is already in the WAL (fsynced under "always"; interval/never flushed it just before).
+ */
+async function boundedClose(db: RocksDb, dbDir: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), CLOSE_BOUND_MS);
+    timer.unref(); // a hung close must not keep the process alive either
+  });
+  try {
+    const outcome = await Promise.race([call((cb) => db.close(cb)).then(() => 'closed' as const), bound]);
+    if (outcome === 'timeout') {
+      throw new KvsError(
+        ErrorCodes.IO_ERROR,
+        `RocksDB did not finish closing ${dbDir} within ${CLOSE_BOUND_MS / 1000} s (its background work may be waiting for disk space); every acknowledged write is in its log: free space, then reopen the store (in a new process)`,
+        { details: { dir: path.dirname(dbDir), waitedMs: CLOSE_BOUND_MS } },
+      );
+    }
+  } catch (err) {
+    throw mapRocksError(err, 'closing', dbDir);
+  } finally {
+    clearTimeout(timer);
+  }
 }
