@@ -13,7 +13,7 @@ import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, MaintenanceQueue, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
@@ -50,6 +50,8 @@ export class LevelEngine extends BaseEngine {
   readonly #dbDir: string;
   readonly #db: Db;
   readonly #sync: SyncPolicy;
+  /** compact() calls, one at a time in issue order. */
+  readonly #maintenance = new MaintenanceQueue();
   readonly #pipeline: WritePipeline;
   /** fsyncs the log for writes acknowledged without one (interval and never policies). */
   readonly #logSync: DeferredSync;
@@ -155,9 +157,14 @@ export class LevelEngine extends BaseEngine {
 
   // ---- maintenance ----
 
-  protected async _compact(): Promise<CompactResult> {
+  protected _compact(): Promise<CompactResult> {
+    return this.#maintenance.run(() => this.#compact());
+  }
+
+  async #compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
     return compactStoredRange({
+      dbDir: this.#dbDir,
       endKeys: () => this.#endKeys(),
       compactRange: (start, end) => this.#db.compactRange(start, end),
       diskBytes: () => this.#diskBytes(),
@@ -186,6 +193,7 @@ export class LevelEngine extends BaseEngine {
 
   protected async _close(): Promise<void> {
     this.#logSync.stop();
+    await this.#maintenance.idle();
     await this.#pipeline.idle();
     try {
       // LevelDB does not fsync its log on close; the contract says close makes writes durable.

@@ -14,7 +14,7 @@ import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, MaintenanceQueue, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
@@ -57,6 +57,8 @@ export class RocksdbEngine extends BaseEngine {
   readonly #dbDir: string;
   readonly #db: RocksDb;
   readonly #sync: SyncPolicy;
+  /** compact() calls, one at a time in issue order. */
+  readonly #maintenance = new MaintenanceQueue();
   readonly #pipeline: WritePipeline<RocksWrite>;
   /** fsyncs the WAL for writes acknowledged without one (interval and never policies). */
   readonly #walSync: DeferredSync;
@@ -197,9 +199,14 @@ export class RocksdbEngine extends BaseEngine {
 
   // ---- maintenance ----
 
-  protected async _compact(): Promise<CompactResult> {
+  protected _compact(): Promise<CompactResult> {
+    return this.#maintenance.run(() => this.#compact());
+  }
+
+  async #compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
     return compactStoredRange({
+      dbDir: this.#dbDir,
       endKeys: () => this.#endKeys(),
       compactRange: (start, end) => call((cb) => this.#db.compactRange(start, end, cb)),
       diskBytes: () => this.#diskBytes(),
@@ -235,6 +242,7 @@ export class RocksdbEngine extends BaseEngine {
 
   protected async _close(): Promise<void> {
     this.#walSync.stop();
+    await this.#maintenance.idle();
     await this.#pipeline.idle();
     try {
       // RocksDB does not fsync its WAL on close; the contract says close makes writes durable.
