@@ -38,7 +38,7 @@ export const rocksdbSupports: Supports = {
 /** RocksDB's own folder, so its files (LOCK, OPTIONS-*, LOG.old.*) never mix with the store marker. */
 export const ROCKSDB_SUBDIR = 'rocksdb';
 /** Entries a scan reads from its iterator before verifying their values with one getMany. */
-const VERIFY_PAGE = 128;
+const VERIFY_PAGE = 512;
 /** The empty key: no kvs key is empty, so a sync delete of it fsyncs the WAL without touching user data. */
 const SYNC_KEY = Buffer.alloc(0);
 
