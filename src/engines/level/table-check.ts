@@ -38,7 +38,7 @@ interface Handle {
 export interface TableCheck {
   tables: number;
   blocks: number;
-  bytes: number;
+  tableBytes: number;
 }
 
 /**
@@ -46,7 +46,7 @@ export interface TableCheck {
  * naming the table (relative to `storeDir`) and the offset of the first damaged block.
  */
 export async function checkTables(storeDir: string, dbDir: string): Promise<TableCheck> {
-  const seen: TableCheck = { tables: 0, blocks: 0, bytes: 0 };
+  const seen: TableCheck = { tables: 0, blocks: 0, tableBytes: 0 };
   const live = liveTablesOf(dbDir);
   for (const name of fs.readdirSync(dbDir).filter((n) => /^\d+\.(ldb|sst)$/.test(n) && (live === undefined || live.has(parseInt(n, 10)))).sort()) {
     let bytes: Buffer;
@@ -59,7 +59,7 @@ export async function checkTables(storeDir: string, dbDir: string): Promise<Tabl
     const file = path.relative(storeDir, path.join(dbDir, name));
     seen.blocks += checkTable(bytes, file);
     seen.tables++;
-    seen.bytes += bytes.length;
+    seen.tableBytes += bytes.length;
     await new Promise((resolve) => setImmediate(resolve)); // one table per turn: other work runs between them
   }
   return seen;
