@@ -11,9 +11,10 @@ import * as path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
-import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import { ErrorCodes, isKvsError } from '../../engine/errors.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy, VerifyReport } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, MaintenanceQueue, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
@@ -50,6 +51,8 @@ export class LevelEngine extends BaseEngine {
   readonly #dbDir: string;
   readonly #db: Db;
   readonly #sync: SyncPolicy;
+  /** compact() calls, one at a time in issue order. */
+  readonly #maintenance = new MaintenanceQueue();
   readonly #pipeline: WritePipeline;
   /** fsyncs the log for writes acknowledged without one (interval and never policies). */
   readonly #logSync: DeferredSync;
@@ -155,14 +158,49 @@ export class LevelEngine extends BaseEngine {
 
   // ---- maintenance ----
 
-  protected async _compact(): Promise<CompactResult> {
+  protected _compact(): Promise<CompactResult> {
+    return this.#maintenance.run(() => this.#compact());
+  }
+
+  async #compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
     return compactStoredRange({
+      dbDir: this.#dbDir,
       endKeys: () => this.#endKeys(),
       compactRange: (start, end) => this.#db.compactRange(start, end),
       diskBytes: () => this.#diskBytes(),
       mapError: (err) => mapLevelError(err, 'compacting', this.#dbDir),
     });
+  }
+
+  /**
+   * Reads every entry through LevelDB (the default check), then checks every block of the live
+   * tables and every record of the logs and manifest as the open does: the only way LevelDB's
+   * checksums are ever verified here, since classic-level cannot verify them on reads.
+   */
+  protected override async _verify(): Promise<VerifyReport> {
+    await this.#pipeline.idle();
+    const report = await super._verify();
+    const checked = { ...report.checked };
+    const problems = [...report.problems];
+    for (const check of [
+      async () => Object.assign(checked, await checkTables(this.#dir, this.#dbDir)),
+      async () => checkLogs({ dir: this.#dir, readOnly: true, sync: this.#sync, syncIntervalMs: 0, url: undefined, options: {} }, this.#dbDir, 'LevelDB'),
+    ]) {
+      try {
+        await check();
+      } catch (err) {
+        if (!isKvsError(err, ErrorCodes.CORRUPTION)) throw err;
+        const { file, offset } = err.details as { file?: string; offset?: number };
+        problems.push({ file: file ?? LEVEL_SUBDIR, message: err.message, ...(offset === undefined ? {} : { offset }) });
+      }
+    }
+    return {
+      ok: problems.length === 0,
+      checked,
+      problems,
+      notChecked: ['classic-level cannot turn on LevelDB\'s checksum verification for reads: tables are checked block by block at open and by verify, not on each read'],
+    };
   }
 
   protected async _stats(): Promise<EngineStats> {
@@ -186,6 +224,7 @@ export class LevelEngine extends BaseEngine {
 
   protected async _close(): Promise<void> {
     this.#logSync.stop();
+    await this.#maintenance.idle();
     await this.#pipeline.idle();
     try {
       // LevelDB does not fsync its log on close; the contract says close makes writes durable.

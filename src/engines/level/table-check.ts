@@ -1,7 +1,8 @@
 /**
  * A check of every block of LevelDB's table files (*.ldb, *.sst), run when a store opens:
  * classic-level cannot turn on LevelDB's verify_checksums or paranoid_checks, so without it a
- * flipped byte in a table is served as data. Read-only; one table per event-loop turn.
+ * flipped byte in a table is served as data. Only the tables the manifest lists are checked
+ * (see live-tables.ts). Read-only; one table per event-loop turn.
  *
  * Grammar (LevelDB doc/table_format.md):
  *   table   := data-block* meta-block* metaindex-block index-block footer
@@ -17,6 +18,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { crc32c, maskCrc } from '../../util/crc32c.js';
+import { liveTables } from './live-tables.js';
 import { snappyDecompress } from './snappy.js';
 
 /** type (1) + crc (4). */
@@ -36,7 +38,7 @@ interface Handle {
 export interface TableCheck {
   tables: number;
   blocks: number;
-  bytes: number;
+  tableBytes: number;
 }
 
 /**
@@ -44,8 +46,9 @@ export interface TableCheck {
  * naming the table (relative to `storeDir`) and the offset of the first damaged block.
  */
 export async function checkTables(storeDir: string, dbDir: string): Promise<TableCheck> {
-  const seen: TableCheck = { tables: 0, blocks: 0, bytes: 0 };
-  for (const name of fs.readdirSync(dbDir).filter((n) => /^\d+\.(ldb|sst)$/.test(n)).sort()) {
+  const seen: TableCheck = { tables: 0, blocks: 0, tableBytes: 0 };
+  const live = liveTablesOf(dbDir);
+  for (const name of fs.readdirSync(dbDir).filter((n) => /^\d+\.(ldb|sst)$/.test(n) && (live === undefined || live.has(parseInt(n, 10)))).sort()) {
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(path.join(dbDir, name));
@@ -56,10 +59,20 @@ export async function checkTables(storeDir: string, dbDir: string): Promise<Tabl
     const file = path.relative(storeDir, path.join(dbDir, name));
     seen.blocks += checkTable(bytes, file);
     seen.tables++;
-    seen.bytes += bytes.length;
+    seen.tableBytes += bytes.length;
     await new Promise((resolve) => setImmediate(resolve)); // one table per turn: other work runs between them
   }
   return seen;
+}
+
+/** The live tables named by the manifest CURRENT names, or undefined when it cannot be read (then all are checked). */
+function liveTablesOf(dbDir: string): Set<number> | undefined {
+  try {
+    const manifest = /^(MANIFEST-\d+)\s*$/.exec(fs.readFileSync(path.join(dbDir, 'CURRENT'), 'latin1'))?.[1];
+    return manifest === undefined ? undefined : liveTables(fs.readFileSync(path.join(dbDir, manifest)));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Checks the footer and every block of one table; returns the number of blocks checked. */

@@ -12,9 +12,9 @@ import * as path from 'node:path';
 import { BaseEngine } from '../../engine/base-engine.js';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
-import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
+import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy, VerifyReport } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, MaintenanceQueue, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
@@ -38,7 +38,7 @@ export const rocksdbSupports: Supports = {
 /** RocksDB's own folder, so its files (LOCK, OPTIONS-*, LOG.old.*) never mix with the store marker. */
 export const ROCKSDB_SUBDIR = 'rocksdb';
 /** Entries a scan reads from its iterator before verifying their values with one getMany. */
-const VERIFY_PAGE = 128;
+const VERIFY_PAGE = 512;
 /** The empty key: no kvs key is empty, so a sync delete of it fsyncs the WAL without touching user data. */
 const SYNC_KEY = Buffer.alloc(0);
 
@@ -57,6 +57,8 @@ export class RocksdbEngine extends BaseEngine {
   readonly #dbDir: string;
   readonly #db: RocksDb;
   readonly #sync: SyncPolicy;
+  /** compact() calls, one at a time in issue order. */
+  readonly #maintenance = new MaintenanceQueue();
   readonly #pipeline: WritePipeline<RocksWrite>;
   /** fsyncs the WAL for writes acknowledged without one (interval and never policies). */
   readonly #walSync: DeferredSync;
@@ -197,14 +199,25 @@ export class RocksdbEngine extends BaseEngine {
 
   // ---- maintenance ----
 
-  protected async _compact(): Promise<CompactResult> {
+  protected _compact(): Promise<CompactResult> {
+    return this.#maintenance.run(() => this.#compact());
+  }
+
+  async #compact(): Promise<CompactResult> {
     await this.#pipeline.idle();
     return compactStoredRange({
+      dbDir: this.#dbDir,
       endKeys: () => this.#endKeys(),
       compactRange: (start, end) => call((cb) => this.#db.compactRange(start, end, cb)),
       diskBytes: () => this.#diskBytes(),
       mapError: (err) => mapRocksError(err, 'compacting', this.#dbDir),
     });
+  }
+
+  /** Reads every entry through the verified scan (the default check); what it cannot see is said. */
+  protected override async _verify(): Promise<VerifyReport> {
+    const report = await super._verify();
+    return { ...report, notChecked: ['RocksDB verifies the blocks holding live entries (every value scanned is re-read with a checksum-verified get); blocks of overwritten or deleted entries are checked only when a compaction reads them'] };
   }
 
   protected async _stats(): Promise<EngineStats> {
@@ -235,13 +248,14 @@ export class RocksdbEngine extends BaseEngine {
 
   protected async _close(): Promise<void> {
     this.#walSync.stop();
+    await this.#maintenance.idle();
     await this.#pipeline.idle();
     try {
       // RocksDB does not fsync its WAL on close; the contract says close makes writes durable.
       await this.#walSync.flush();
     } finally {
       this.#closed = true;
-      await call((cb) => this.#db.close(cb));
+      await boundedClose(this.#db, this.#dbDir);
     }
   }
 
@@ -283,4 +297,35 @@ function scanMismatch(dir: string, key: Buffer, absent: boolean): KvsError {
     `RocksDB's iterator over ${path.join(dir, ROCKSDB_SUBDIR)} returned key ${shown} with ${absent ? 'a value that a checksum-verified read does not find' : 'a value other than a checksum-verified read gives'}: a table is damaged; restore the store from a backup`,
     { details: { dir, file: ROCKSDB_SUBDIR, key: key.toString('base64') } },
   );
+}
+
+/** How long close() waits for RocksDB's own close. */
+export const CLOSE_BOUND_MS = 15_000;
+
+/**
+ * RocksDB's close, given at most CLOSE_BOUND_MS: after a full disk its background flush or
+ * compaction may wait for space that never comes, and close would wait with it. Past the bound
+ * it rejects with IO_ERROR and leaves the native close to finish on its own; every acknowledged
+ * write is already in the WAL (fsynced under "always"; interval/never flushed it just before).
+ */
+async function boundedClose(db: RocksDb, dbDir: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const bound = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), CLOSE_BOUND_MS);
+    timer.unref(); // a hung close must not keep the process alive either
+  });
+  try {
+    const outcome = await Promise.race([call((cb) => db.close(cb)).then(() => 'closed' as const), bound]);
+    if (outcome === 'timeout') {
+      throw new KvsError(
+        ErrorCodes.IO_ERROR,
+        `RocksDB did not finish closing ${dbDir} within ${CLOSE_BOUND_MS / 1000} s (its background work may be waiting for disk space); every acknowledged write is in its log: free space, then reopen the store (in a new process)`,
+        { details: { dir: path.dirname(dbDir), waitedMs: CLOSE_BOUND_MS } },
+      );
+    }
+  } catch (err) {
+    throw mapRocksError(err, 'closing', dbDir);
+  } finally {
+    clearTimeout(timer);
+  }
 }

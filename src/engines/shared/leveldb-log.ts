@@ -68,6 +68,41 @@ export function findLogFileDamage(file: string): LogDamage | undefined {
   return findLogDamage(bytes);
 }
 
+/**
+ * The logical records of an intact log (FIRST/MIDDLE/LAST fragments joined), in order.
+ * REQUIRES: findLogDamage(bytes) found nothing, or only a torn tail (records stop there).
+ */
+export function logRecords(bytes: Uint8Array): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let parts: Uint8Array[] = [];
+  let at = 0;
+  while (at + HEADER_SIZE <= bytes.length) {
+    const blockEnd = Math.min(bytes.length, (Math.floor(at / BLOCK_SIZE) + 1) * BLOCK_SIZE);
+    if (blockEnd - at < HEADER_SIZE) {
+      at = blockEnd;
+      continue;
+    }
+    const length = bytes[at + 4]! | (bytes[at + 5]! << 8);
+    const type = bytes[at + 6]!;
+    if (type === 0 && length === 0) {
+      at = blockEnd;
+      continue;
+    }
+    if (at + HEADER_SIZE + length > blockEnd || type > MAX_TYPE || !validRecordAt(bytes, at, blockEnd)) break;
+    const data = bytes.subarray(at + HEADER_SIZE, at + HEADER_SIZE + length);
+    if (type === 1) out.push(data);
+    else if (type === 2) parts = [data];
+    else if (type === 3) parts.push(data);
+    else if (type === 4) {
+      parts.push(data);
+      out.push(Buffer.concat(parts));
+      parts = [];
+    }
+    at += HEADER_SIZE + length;
+  }
+  return out;
+}
+
 function damage(bytes: Uint8Array, offset: number, reason: string): LogDamage {
   return { offset, reason, tail: !validRecordAfter(bytes, offset) };
 }

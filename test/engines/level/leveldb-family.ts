@@ -77,6 +77,22 @@ export function describeLevelDbFamilyEdges(engine: 'level' | 'rocksdb', subdir: 
       await ok.close();
     });
 
+    it('compact() says what happened to the database files apart from the info log; overlapping calls queue', async () => {
+      const { db } = await newStore(engine);
+      try {
+        for (let round = 0; round < 5; round++) for (let i = 0; i < 200; i++) await db.set(`k${i}`, `round ${round}`.padEnd(200, '.'));
+        const [first, second] = await Promise.all([db.compact(), db.compact()]);
+        const d = first!.details as Record<string, number>;
+        expect(d.dataBytesAfter).toBeLessThan(d.dataBytesBefore!);
+        expect(first!.bytesAfter - first!.bytesBefore).toBe(d.dataBytesAfter! - d.dataBytesBefore! + d.infoLogBytesAdded!);
+        // The second ran after the first had finished: it starts where the first ended.
+        expect((second!.details as Record<string, number>).dataBytesBefore).toBe(d.dataBytesAfter);
+        expect((await db.get('k7'))?.toString()).toBe('round 4'.padEnd(200, '.'));
+      } finally {
+        await db.close();
+      }
+    });
+
     it('concurrent writes share native batches (group commit)', async () => {
       const { db } = await newStore(engine, 'always');
       try {
