@@ -14,7 +14,8 @@ function info() {
     let text = '';
     s.on('data', (c) => {
       text += c.toString('latin1');
-      if (/keyspace|# Keyspace\r\n/i.test(text) && text.endsWith('\r\n\r\n') === false && text.includes('# Keyspace')) {
+      const header = /^\$(\d+)\r\n/.exec(text);
+      if (header !== null && Buffer.byteLength(text, 'latin1') >= header[0].length + Number(header[1]) + 2) {
         s.destroy();
         const field = (name) => Number(new RegExp(`${name}:(\\d+)`).exec(text)?.[1]);
         resolve({ rss: field('used_memory_rss'), pending: field('mem_clients_normal'), evicted: field('evicted_clients') });
