@@ -9,6 +9,8 @@
  *   multibulk = "*" count CRLF *( "$" length CRLF <length bytes> CRLF )   ; count <= 0: ignored
  *   inline    = <bytes up to LF, trailing CR dropped>, split like a shell (see inline-args.ts)
  * Memory: what is buffered for one partial request is bounded by the limits (line, bulk, request).
+ * A bulk of 1 MiB or more that spans chunks is received straight into one buffer of its size
+ * (no join at the end, so the peak is its size, not twice it).
  */
 import { splitInlineArgs } from './inline-args.js';
 
@@ -28,6 +30,8 @@ export interface ParserLimits {
 
 /** Longest `*<count>` or `$<length>` line: a sign, 20 digits and CRLF fit with room to spare. */
 const MAX_HEADER_LINE = 32;
+/** Bulks at least this long that do not arrive in one chunk are received into their own buffer. */
+const LARGE_BULK = 1024 * 1024;
 /** Redis's own ceilings (1024*1024 arguments, proto-max-bulk-len 512 MiB): beyond them a length is invalid whoever sends it. */
 const MAX_MULTIBULK = 1024 * 1024;
 const MAX_BULK = 512 * 1024 * 1024;
@@ -57,6 +61,12 @@ export class RespParser {
   #failed = false;
   /** Set when `emit` returned false: input is only buffered until `resume`. */
   #stopped = false;
+  /**
+   * A large bulk being received: its bytes (and CRLF) are copied straight into one buffer of the
+   * declared size, instead of keeping every socket chunk and joining them at the end (which
+   * doubles the peak). Pages of the buffer not yet written are not resident.
+   */
+  #large: { buf: Buffer; filled: number } | undefined;
 
   constructor(limits: ParserLimits) {
     this.limits = limits;
@@ -64,7 +74,7 @@ export class RespParser {
 
   /** Bytes held for an incomplete request: received and not yet emitted (the input budget counts them). */
   get bufferedBytes(): number {
-    return this.#pendingBytes + this.#argsBytes;
+    return this.#pendingBytes + this.#argsBytes + (this.#large?.filled ?? 0);
   }
 
   /** Drops whatever is buffered (the connection closed); the parser refuses further input. */
@@ -74,6 +84,7 @@ export class RespParser {
     this.#pendingBytes = 0;
     this.#args = [];
     this.#argsBytes = 0;
+    this.#large = undefined;
   }
 
   /**
@@ -90,6 +101,15 @@ export class RespParser {
       this.#pending.push(chunk);
       this.#pendingBytes += chunk.length;
       return;
+    }
+    if (this.#large !== undefined) {
+      chunk = this.#fillLarge(chunk, emit);
+      if (chunk.length === 0) return;
+      if (this.#stopped) {
+        this.#pending.push(chunk);
+        this.#pendingBytes += chunk.length;
+        return;
+      }
     }
     let buf: Buffer;
     if (this.#pendingBytes === 0) {
@@ -108,6 +128,34 @@ export class RespParser {
       this.#pendingBytes = 0;
     }
     this.#parseOrFail(buf, emit);
+  }
+
+  /** Copies what `chunk` has of the large bulk; once complete, takes it as an argument. Returns the rest of `chunk`. */
+  #fillLarge(chunk: Buffer, emit: Emit): Buffer {
+    const large = this.#large!;
+    const take = Math.min(chunk.length, large.buf.length - large.filled);
+    chunk.copy(large.buf, large.filled, 0, take);
+    large.filled += take;
+    if (large.filled < large.buf.length) return chunk.subarray(chunk.length);
+    this.#large = undefined;
+    const len = large.buf.length - 2;
+    if (large.buf[len] !== CR || large.buf[len + 1] !== LF) throw this.#fail(new ProtocolError('expected CRLF after bulk string'));
+    this.#args.push(large.buf.subarray(0, len));
+    this.#argsBytes += len;
+    this.#bulkLen = -1;
+    if (--this.#argsLeft === 0) {
+      const args = this.#args;
+      this.#args = [];
+      this.#argsBytes = 0;
+      this.#requestBytes = 0;
+      try {
+        if (emit(args) === false) this.#stopped = true;
+      } catch (err) {
+        this.release();
+        throw err;
+      }
+    }
+    return chunk.subarray(take);
   }
 
   /** Parses the input buffered while stopped, and goes on parsing later input. */
@@ -187,6 +235,13 @@ export class RespParser {
       }
       const len = this.#bulkLen;
       if (end - pos < len + 2) {
+        if (len >= LARGE_BULK) {
+          const large = Buffer.allocUnsafe(len + 2);
+          buf.copy(large, 0, pos, end);
+          this.#large = { buf: large, filled: end - pos };
+          pos = end;
+          break;
+        }
         this.#need = len + 2;
         break;
       }

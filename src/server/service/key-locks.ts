@@ -14,6 +14,26 @@ export class KeyLocks {
   /** Set while a store-wide lock is held or waited for: new key locks queue behind it. */
   #global: Promise<void> | undefined;
 
+  /**
+   * Locks `keys` at once iff no store-wide lock is held or waited for and none of them is held or
+   * waited for (the uncontended case, which needs no promise hop); otherwise undefined and
+   * nothing is locked (use `lock`).
+   */
+  tryLock(keys: readonly Buffer[]): Release | undefined {
+    if (this.#global !== undefined) return undefined;
+    const names = keys.length === 1 ? [keys[0]!.toString('latin1')] : [...new Set(keys.map((k) => k.toString('latin1')))];
+    for (const name of names) if (this.#tails.has(name)) return undefined;
+    this.#active++;
+    const releases = names.map((name) => this.#hold(name));
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      for (const release of releases) release();
+      if (--this.#active === 0) this.#drained?.();
+    };
+  }
+
   /** Locks `keys` (deduplicated, in byte order) and resolves with the function that releases them all. */
   async lock(keys: readonly Buffer[]): Promise<Release> {
     while (this.#global !== undefined) await this.#global;
@@ -41,6 +61,17 @@ export class KeyLocks {
       const waiting = open;
       this.#global = undefined;
       waiting();
+    };
+  }
+
+  /** Takes the free lock of `name` (REQUIRES: nobody holds or waits for it). */
+  #hold(name: string): Release {
+    let release!: Release;
+    const tail = new Promise<void>((resolve) => (release = resolve));
+    this.#tails.set(name, tail);
+    return () => {
+      release();
+      if (this.#tails.get(name) === tail) this.#tails.delete(name);
     };
   }
 

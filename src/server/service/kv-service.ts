@@ -114,7 +114,7 @@ export class KvService {
    * (which must not be called with a failure of `fn` itself: that still rejects this call).
    */
   async withKeys<T>(keys: readonly Buffer[], via: Via, fn: (ops: LockedOps) => Promise<T>, defer?: Defer): Promise<T> {
-    const release = await this.#locks.lock(keys);
+    const release = this.#locks.tryLock(keys) ?? (await this.#locks.lock(keys));
     const writes: Promise<void>[] = [];
     let result: T;
     try {

@@ -182,3 +182,35 @@ describe('RespParser: property-based', () => {
     );
   });
 });
+
+describe('RespParser: large bulks', () => {
+  const big: ParserLimits = { maxBulkBytes: 8 * 1024 * 1024, maxInlineBytes: 256, maxArgs: 16, maxRequestBytes: 16 * 1024 * 1024 };
+
+  it('a 3 MiB bulk split into chunks of every size arrives intact, with the commands around it; what is held counts the bytes received', () => {
+    const value = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < value.length; i++) value[i] = (i * 7) & 0xff;
+    const wire = Buffer.concat([encode(['PING']), encode(['SET', 'k', value]), encode(['GET', 'k'])]);
+    for (const size of [1000, 65536, 1_000_003, wire.length]) {
+      const parser = new RespParser(big);
+      const commands: Buffer[][] = [];
+      let maxHeld = 0;
+      for (let at = 0; at < wire.length; at += size) {
+        parser.feed(wire.subarray(at, at + size), (args) => void commands.push(args));
+        maxHeld = Math.max(maxHeld, parser.bufferedBytes);
+      }
+      expect(commands.map((c) => c[0]!.toString())).toEqual(['PING', 'SET', 'GET']);
+      expect(commands[1]![2]!.equals(value)).toBe(true);
+      expect(parser.bufferedBytes).toBe(0);
+      expect(maxHeld).toBeLessThanOrEqual(value.length + 64);
+    }
+  });
+
+  it('a large bulk without its CRLF is a protocol error', () => {
+    const parser = new RespParser(big);
+    const len = 2 * 1024 * 1024;
+    parser.feed(Buffer.from(`*2\r\n$3\r\nGET\r\n$${len}\r\n`), () => {});
+    parser.feed(Buffer.alloc(len - 10), () => {});
+    expect(() => parser.feed(Buffer.alloc(12), () => {})).toThrow(new ProtocolError('expected CRLF after bulk string'));
+    expect(parser.bufferedBytes).toBe(0);
+  });
+});

@@ -92,3 +92,28 @@ describe('KeyLocks', () => {
     all();
   });
 });
+
+describe('KeyLocks.tryLock', () => {
+  it('takes free keys at once, and refuses (locking nothing) when one is held, waited for, or the store is locked', async () => {
+    const locks = new KeyLocks();
+    const a = locks.tryLock([k('a'), k('b')]);
+    expect(a).toBeDefined();
+    expect(locks.tryLock([k('b'), k('c')])).toBeUndefined();
+    const c = locks.tryLock([k('c')]);
+    expect(c).toBeDefined(); // c was not left locked by the refusal above
+    c!();
+    let waited = false;
+    const waiter = locks.lock([k('a')]).then((release) => {
+      waited = true;
+      return release;
+    });
+    a!();
+    expect(locks.tryLock([k('a')])).toBeUndefined(); // the waiter is first in line
+    (await waiter)();
+    expect(waited).toBe(true);
+    const all = await locks.lockAll();
+    expect(locks.tryLock([k('z')])).toBeUndefined();
+    all();
+    expect(locks.tryLock([k('z')])).toBeDefined();
+  });
+});
