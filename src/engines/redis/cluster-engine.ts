@@ -27,8 +27,6 @@ export const redisClusterSupports: Supports = {
   directory: false,
 };
 
-/** Scan pages start at this many keys and double per page up to the scanPageKeys option. */
-const FIRST_PAGE = 16;
 /** Values per round of GETs while a page is yielded: small first, so a short scan reads little. */
 const FIRST_CHUNK = 1;
 const MAX_CHUNK = 256;
@@ -96,16 +94,17 @@ export class ClusterEngine extends BaseEngine {
   /**
    * Pages of the range in byte order: each page is one pass of SCAN over every master (on a
    * steady slot map) keeping only the next `page` keys after the last one yielded, then their
-   * values by GET. Pages start at 16 keys (at the limit, for a limited scan) and double up to
-   * the scanPageKeys option, so memory stays bounded by it while a scan of R keys over N keys in
-   * the database costs about N × R / scanPageKeys keys examined. A key written ahead of the scan's position is seen; one deleted is skipped.
+   * values by GET. A page is scanPageKeys keys (or the limit), so memory stays bounded by it
+   * while a scan of R keys over N keys in the database costs about N × R / scanPageKeys keys
+   * examined. A key written ahead of the scan's position is seen; one deleted is skipped.
    */
   protected async *_scan(range: KeyRange): AsyncIterable<[Buffer, Buffer]> {
     let rest = range;
     let yielded = 0;
-    // A limited scan asks for its whole limit at once (one pass when it fits in a page); an
-    // unlimited one starts small, since its caller may stop after a few entries.
-    let page = Math.min(Number.isFinite(range.limit) ? range.limit : FIRST_PAGE, this.#options.scanPageKeys);
+    // A pass examines every key of the database whatever the page size, so each page is as large
+    // as memory allows (or the limit): a scan of R keys takes ceil(R / scanPageKeys) passes. An
+    // early break still reads few values: they come in growing chunks.
+    const page = Math.min(range.limit, this.#options.scanPageKeys);
     for (;;) {
       const wanted = Math.min(page, range.limit - yielded);
       const keys = await this.#nextPage(rest, wanted);
@@ -122,7 +121,6 @@ export class ClusterEngine extends BaseEngine {
       }
       if (keys.length < wanted || yielded >= range.limit) return;
       rest = resumeAfter(range, Buffer.from(keys[keys.length - 1]!, 'latin1'));
-      page = Math.min(page * 2, this.#options.scanPageKeys);
     }
   }
 
