@@ -71,9 +71,10 @@ export class ClusterEngine extends BaseEngine {
   }
 
   /**
-   * One MULTI/EXEC per hash slot, each with that slot's operations in batch order, all sent at
-   * once. Operations on one key share its slot, so their order holds; a batch whose keys share a
-   * slot is atomic. If a node fails, the other slots' parts may have been applied.
+   * One MULTI/EXEC per hash slot that has several operations, each with that slot's operations in
+   * batch order; the slots with one operation go as one pipeline per master. All are sent at once.
+   * Operations on one key share its slot, so their order holds; a batch whose keys share a slot is
+   * atomic. If a node fails, the other slots' parts may have been applied.
    */
   protected async _batch(ops: CheckedOp[]): Promise<void> {
     const bySlot = new Map<number, { key: Buffer; commands: RedisArg[][] }>();
@@ -84,11 +85,13 @@ export class ClusterEngine extends BaseEngine {
       if (group === undefined) bySlot.set(slot, (group = { key: redisKey, commands: [] }));
       group.commands.push(op.type === 'set' ? ['SET', redisKey, Buffer.from(op.value)] : ['DEL', redisKey]);
     }
-    await Promise.all(
-      [...bySlot.values()].map((group) =>
-        group.commands.length === 1 ? this.#connection.send(group.key, group.commands[0]!) : this.#connection.transaction(group.key, group.commands),
-      ),
-    );
+    const singles: { key: Buffer; args: RedisArg[] }[] = [];
+    const transactions: Promise<unknown>[] = [];
+    for (const group of bySlot.values()) {
+      if (group.commands.length === 1) singles.push({ key: group.key, args: group.commands[0]! });
+      else transactions.push(this.#connection.transaction(group.key, group.commands));
+    }
+    await Promise.all([...transactions, this.#connection.pipeline(singles)]);
   }
 
   /**
