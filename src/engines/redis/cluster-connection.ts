@@ -22,6 +22,7 @@ export interface ClusterMaster {
 interface NodeClient {
   sendCommand(args: readonly RedisArg[], options?: object): Promise<unknown>;
   multi(): { addCommand(args: readonly RedisArg[]): unknown; exec(): Promise<unknown[]>; execAsPipeline(): Promise<unknown[]> };
+  withTypeMapping(mapping: object): NodeClient;
 }
 interface Shard {
   master: { address: string; host: string; port: number };
@@ -38,6 +39,9 @@ interface Cluster {
   destroy(): void;
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
+
+/** Bulk string replies as Buffers: keys and values are bytes. */
+const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
 
 /** After open, a node whose connection drops is retried with backoff up to this (node-redis retries until closed). */
 const MAX_BACKOFF_MS = 1000;
@@ -62,7 +66,7 @@ export class ClusterConnection {
     this.#cluster = cluster;
     this.url = url;
     this.#options = options;
-    this.#commandOptions = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer }, timeout: options.commandTimeoutMs };
+    this.#commandOptions = { typeMapping: BUFFERS, timeout: options.commandTimeoutMs };
   }
 
   /** Connects to the cluster that `seeds` belong to within `options.connectTimeoutMs`. */
@@ -84,7 +88,7 @@ export class ClusterConnection {
         },
       },
       topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_MS,
-      commandOptions: { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer }, timeout: options.commandTimeoutMs },
+      commandOptions: { typeMapping: BUFFERS, timeout: options.commandTimeoutMs },
     }) as unknown as Cluster;
     cluster.on('error', () => {}); // rejections carry the errors; an unheard 'error' event would crash
     let timer: NodeJS.Timeout | undefined;
@@ -181,6 +185,36 @@ export class ClusterConnection {
       await Promise.all(group.map((command) => this.send(command.key, command.args)));
     };
     return this.#track(Promise.all([...byMaster].map(([master, group]) => one(master, group))).then(() => undefined));
+  }
+
+  /**
+   * The values of `redisKeys` (null where absent), read with one pipeline of GETs per master
+   * instead of a command each; a master's group that fails is read key by key through `send`.
+   */
+  getMany(redisKeys: readonly Buffer[]): Promise<(Buffer | null)[]> {
+    const values: (Buffer | null)[] = new Array<Buffer | null>(redisKeys.length).fill(null);
+    const byClient = new Map<NodeClient | undefined, number[]>();
+    redisKeys.forEach((key, i) => {
+      const client = this.#directClient(key);
+      const group = byClient.get(client);
+      if (group === undefined) byClient.set(client, [i]);
+      else group.push(i);
+    });
+    const one = async (client: NodeClient | undefined, indexes: number[]): Promise<void> => {
+      if (client !== undefined && indexes.length > 1) {
+        try {
+          const multi = client.withTypeMapping(BUFFERS).multi(); // the node clients' own replies are strings
+          for (const i of indexes) multi.addCommand(['GET', redisKeys[i]!]);
+          const replies = await withDeadline(multi.execAsPipeline(), this.#options.commandTimeoutMs);
+          indexes.forEach((i, j) => (values[i] = (replies[j] as Buffer | null) ?? null));
+          return;
+        } catch {
+          // read below, key by key, with errors of their own
+        }
+      }
+      await Promise.all(indexes.map(async (i) => (values[i] = (await this.send(redisKeys[i]!, ['GET', redisKeys[i]!], true)) as Buffer | null)));
+    };
+    return this.#track(Promise.all([...byClient].map(([client, indexes]) => one(client, indexes))).then(() => values));
   }
 
   /** Every master in the client's current slot map, connected. */

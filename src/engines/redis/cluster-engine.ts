@@ -27,7 +27,7 @@ export const redisClusterSupports: Supports = {
   directory: false,
 };
 
-/** Values per round of GETs while a page is yielded: small first, so a short scan reads little. */
+/** Values per round of GETs (one pipeline per master) while a page is yielded: small first, so a short scan reads little. */
 const FIRST_CHUNK = 1;
 const MAX_CHUNK = 256;
 
@@ -97,7 +97,7 @@ export class ClusterEngine extends BaseEngine {
   /**
    * Pages of the range in byte order: each page is one pass of SCAN over every master (on a
    * steady slot map) keeping only the next `page` keys after the last one yielded, then their
-   * values by GET. A page is scanPageKeys keys (or the limit), so memory stays bounded by it
+   * values by pipelined GETs. A page is scanPageKeys keys (or the limit), so memory stays bounded by it
    * while a scan of R keys over N keys in the database costs about N × R / scanPageKeys keys
    * examined. A key written ahead of the scan's position is seen; one deleted is skipped.
    */
@@ -114,7 +114,7 @@ export class ClusterEngine extends BaseEngine {
       let chunk = FIRST_CHUNK;
       for (let i = 0; i < keys.length && yielded < range.limit; i += chunk, chunk = Math.min(chunk * 2, MAX_CHUNK)) {
         const batch = keys.slice(i, i + chunk).map((k) => Buffer.from(k, 'latin1'));
-        const values = (await Promise.all(batch.map((k) => this.#send('GET', k)))) as (Buffer | null)[];
+        const values = await this.#connection.getMany(batch.map((k) => this.#space.toRedis(k)));
         for (let j = 0; j < batch.length && yielded < range.limit; j++) {
           const value = values[j];
           if (value === null || value === undefined) continue; // deleted since the pass saw it
