@@ -1,6 +1,6 @@
 // The redis engine on one Redis server against a three-master Redis Cluster on this machine:
 // `kvs bench` workloads, `kvs migrate` of a bitcask store, and the cost of ordered scans.
-// Usage: npm run build && node bench/redis-cluster.mjs [num=50000] [rounds=3] [migrateKeys=100000]
+// Usage: npm run build && node bench/redis-cluster.mjs [num=50000] [rounds=3] [migrateKeys=100000] [parts=bench,migrate,scan]
 // Starts its own redis-server processes (Debian's) on free loopback ports, no persistence, and
 // stops them at the end. Rounds are interleaved (single, cluster, single, cluster, ...); each
 // figure is the median of its rounds and the ratio is cluster / single from the same run.
@@ -17,6 +17,7 @@ const run = promisify(execFile);
 const NUM = Number(process.argv[2] ?? 50_000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const MIGRATE_KEYS = Number(process.argv[4] ?? 100_000);
+const PARTS = (process.argv[5] ?? 'bench,migrate,scan').split(',');
 const WORKLOADS = ['fillrandom', 'readrandom', 'seekrandom', 'ycsb-a'];
 const BIN = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'run.js');
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-redis-cluster-bench-'));
@@ -53,7 +54,7 @@ try {
 
   // 1. kvs bench, one repeat per round and target.
   const bench = { single: {}, cluster: {} };
-  for (let round = 0; round < ROUNDS; round++) {
+  for (let round = 0; round < (PARTS.includes('bench') ? ROUNDS : 0); round++) {
     for (const [name, target] of Object.entries(targets)) {
       const { stdout } = await run('node', [BIN, 'bench', '--engines', 'redis', '--url', target.url, '--workloads', WORKLOADS.join(','), '--num', String(NUM), '--repeats', '1', '--max-seconds', '60', '--seed', String(round + 1), '--json'], { maxBuffer: 1 << 26, cwd: root });
       for (const w of JSON.parse(stdout).runs[0].workloads) (bench[name][w.workload] ??= []).push(w);
@@ -61,7 +62,7 @@ try {
     }
   }
   console.log('\n| workload | single ops/s | cluster ops/s | cluster / single | single p99 µs | cluster p99 µs |\n|---|---|---|---|---|---|');
-  for (const w of WORKLOADS) {
+  for (const w of PARTS.includes('bench') ? WORKLOADS : []) {
     const [s, c] = [bench.single[w], bench.cluster[w]].map((xs) => ({ ops: median(xs.map((x) => x.opsPerSec)), p99: median(xs.map((x) => x.latencyUs.p99)), cut: xs.some((x) => x.truncated) }));
     console.log(`| ${w} | ${s.ops.toFixed(0)}${s.cut ? '*' : ''} | ${c.ops.toFixed(0)}${c.cut ? '*' : ''} | ${(c.ops / s.ops).toFixed(2)} | ${s.p99.toFixed(0)} | ${c.p99.toFixed(0)} |`);
   }
@@ -73,6 +74,11 @@ try {
   await db.close();
   const migrate = { single: [], cluster: [] };
   for (let round = 0; round < ROUNDS; round++) {
+    if (!PARTS.includes('migrate')) {
+      // The scans still need the keys: one untimed copy onto each target.
+      if (round === 0) for (const target of Object.values(targets)) await run('node', [BIN, 'migrate', '--from-dir', src, '--to-engine', 'redis', '--to-url', target.url, '--force'], { cwd: root });
+      break;
+    }
     for (const [name, target] of Object.entries(targets)) {
       await flushAll(target.ports);
       const { stdout } = await run('node', [BIN, 'migrate', '--from-dir', src, '--to-engine', 'redis', '--to-url', target.url, '--json'], { maxBuffer: 1 << 24, cwd: root });
@@ -80,11 +86,11 @@ try {
     }
   }
   const [ms, mc] = [median(migrate.single), median(migrate.cluster)];
-  console.log(`\nmigrate ${MIGRATE_KEYS} keys bitcask -> redis: single ${ms.toFixed(2)} s, cluster ${mc.toFixed(2)} s (cluster / single ${(mc / ms).toFixed(2)})`);
+  if (PARTS.includes('migrate')) console.log(`\nmigrate ${MIGRATE_KEYS} keys bitcask -> redis: single ${ms.toFixed(2)} s, cluster ${mc.toFixed(2)} s (cluster / single ${(mc / ms).toFixed(2)})`);
 
   // 3. Ordered scans over the migrated keys: a full scan and 100-entry seeks, by scanPageKeys.
   console.log('\n| target | scanPageKeys | full scan s | seek of 100 ms |\n|---|---|---|---|');
-  const configs = [['single', undefined], ['cluster', 1000], ['cluster', 10_000], ['cluster', 100_000]];
+  const configs = PARTS.includes('scan') ? [['single', undefined], ['cluster', 10_000], ['cluster', 50_000], ['cluster', 100_000]] : [];
   const scans = new Map(configs.map((c) => [c.join(), { full: [], seek: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [name, page] of configs) {

@@ -6,6 +6,7 @@
  */
 import { createCluster, RESP_TYPES } from 'redis';
 import { clusterCommandError, connectError } from './redis-errors.js';
+import { withDeadline } from './deadline.js';
 import { hashSlot } from './hash-slot.js';
 import { redactUrl, type RedisOptions } from './options.js';
 import type { RedisArg } from './connection.js';
@@ -20,6 +21,8 @@ export interface ClusterMaster {
 /** The part of node-redis's cluster client this engine uses (its own generic type is unwieldy). */
 interface NodeClient {
   sendCommand(args: readonly RedisArg[], options?: object): Promise<unknown>;
+  multi(): { addCommand(args: readonly RedisArg[]): unknown; exec(): Promise<unknown[]>; execAsPipeline(): Promise<unknown[]> };
+  withTypeMapping(mapping: object): NodeClient;
 }
 interface Shard {
   master: { address: string; host: string; port: number };
@@ -37,6 +40,9 @@ interface Cluster {
   on(event: 'error', listener: (err: Error) => void): unknown;
 }
 
+/** Bulk string replies as Buffers: keys and values are bytes. */
+const BUFFERS = { [RESP_TYPES.BLOB_STRING]: Buffer };
+
 /** After open, a node whose connection drops is retried with backoff up to this (node-redis retries until closed). */
 const MAX_BACKOFF_MS = 1000;
 /** A node reconnecting for this long makes node-redis refresh its slot map (finds a promoted replica). */
@@ -47,6 +53,8 @@ export class ClusterConnection {
   readonly url: string;
   readonly #cluster: Cluster;
   readonly #options: RedisOptions;
+  /** Per-command options of direct sends: Buffers for bulk replies, and the command timeout. */
+  readonly #commandOptions: object;
   #refreshing: Promise<void> | undefined;
   /**
    * Commands not yet answered. node-redis routes a command after a few awaits, so one issued just
@@ -58,6 +66,7 @@ export class ClusterConnection {
     this.#cluster = cluster;
     this.url = url;
     this.#options = options;
+    this.#commandOptions = { typeMapping: BUFFERS, timeout: options.commandTimeoutMs };
   }
 
   /** Connects to the cluster that `seeds` belong to within `options.connectTimeoutMs`. */
@@ -79,7 +88,7 @@ export class ClusterConnection {
         },
       },
       topologyRefreshOnReconnectionAttemptStrategy: TOPOLOGY_REFRESH_MS,
-      commandOptions: { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer }, timeout: options.commandTimeoutMs },
+      commandOptions: { typeMapping: BUFFERS, timeout: options.commandTimeoutMs },
     }) as unknown as Cluster;
     cluster.on('error', () => {}); // rejections carry the errors; an unheard 'error' event would crash
     let timer: NodeJS.Timeout | undefined;
@@ -102,10 +111,22 @@ export class ClusterConnection {
     return this.#cluster.slots[hashSlot(redisKey)]?.master.address ?? `no node (slot ${hashSlot(redisKey)} is not served)`;
   }
 
+  /**
+   * The connected client of the master serving `redisKey`'s slot in the client's map, if any.
+   * Commands given to it are queued on its socket at once (node-redis's routed path queues them
+   * a few awaits later), so the engine's operations reach each node in the order they were issued.
+   */
+  #directClient(redisKey: Buffer): NodeClient | undefined {
+    return (this.#cluster.slots[hashSlot(redisKey)]?.master as { client?: NodeClient } | undefined)?.client;
+  }
+
   /** Sends one command about `redisKey` to the master of its slot. */
   send(redisKey: Buffer, args: readonly RedisArg[], readonly = false): Promise<unknown> {
+    const routed = (): Promise<unknown> => this.#cluster.sendCommand(redisKey, readonly, args);
+    const client = this.#directClient(redisKey);
+    const attempt = client === undefined ? routed() : client.sendCommand(args, this.#commandOptions).catch((err: unknown) => (misrouted(err) ? routed() : Promise.reject(err)));
     return this.#track(
-      this.#cluster.sendCommand(redisKey, readonly, args).catch((err: unknown) => {
+      attempt.catch((err: unknown) => {
         throw this.#failure(this.nodeOf(redisKey), String(args[0]), err);
       }),
     );
@@ -113,18 +134,92 @@ export class ClusterConnection {
 
   /** Runs `commands`, whose keys all hash to `redisKey`'s slot, as one MULTI/EXEC on its master. */
   transaction(redisKey: Buffer, commands: readonly (readonly RedisArg[])[]): Promise<unknown[]> {
-    const multi = this.#cluster.multi(redisKey);
-    for (const command of commands) multi.addCommand(redisKey, false, command);
+    const routed = (): Promise<unknown[]> => {
+      const multi = this.#cluster.multi(redisKey);
+      for (const command of commands) multi.addCommand(redisKey, false, command);
+      return multi.exec();
+    };
+    const client = this.#directClient(redisKey);
+    let attempt: Promise<unknown[]>;
+    if (client === undefined) attempt = routed();
+    else {
+      const multi = client.multi();
+      for (const command of commands) multi.addCommand(command);
+      attempt = multi.exec().catch((err: unknown) => (misrouted(err) ? routed() : Promise.reject(err)));
+    }
+    // node-redis's command timeout does not cover MULTI/EXEC: bound it here.
     return this.#track(
-      multi.exec().catch((err: unknown) => {
+      withDeadline(attempt, this.#options.commandTimeoutMs).catch((err: unknown) => {
         throw this.#failure(this.nodeOf(redisKey), 'MULTI/EXEC', err);
       }),
     );
   }
 
+  /**
+   * Sends single-key commands, each about a different key, pipelined per master of their slots in
+   * the client's map (one round trip per master, not per command). A master's group that fails
+   * (its slot moved, its node is lost, it answered an error) is resent command by command through
+   * the routed path, which follows redirections and reports errors per command; SET and DEL are
+   * idempotent, so a command applied twice does no harm.
+   */
+  pipeline(commands: readonly { key: Buffer; args: readonly RedisArg[] }[]): Promise<void> {
+    const byMaster = new Map<Shard['master'] | undefined, { key: Buffer; args: readonly RedisArg[] }[]>();
+    for (const command of commands) {
+      const master = this.#cluster.slots[hashSlot(command.key)]?.master;
+      const group = byMaster.get(master);
+      if (group === undefined) byMaster.set(master, [command]);
+      else group.push(command);
+    }
+    const one = async (master: Shard['master'] | undefined, group: { key: Buffer; args: readonly RedisArg[] }[]): Promise<void> => {
+      const client = (master as { client?: NodeClient } | undefined)?.client;
+      if (client !== undefined && group.length > 1) {
+        try {
+          const multi = client.multi();
+          for (const command of group) multi.addCommand(command.args);
+          await withDeadline(multi.execAsPipeline(), this.#options.commandTimeoutMs);
+          return;
+        } catch {
+          // resent below, one by one, with errors of their own
+        }
+      }
+      await Promise.all(group.map((command) => this.send(command.key, command.args)));
+    };
+    return this.#track(Promise.all([...byMaster].map(([master, group]) => one(master, group))).then(() => undefined));
+  }
+
+  /**
+   * The values of `redisKeys` (null where absent), read with one pipeline of GETs per master
+   * instead of a command each; a master's group that fails is read key by key through `send`.
+   */
+  getMany(redisKeys: readonly Buffer[]): Promise<(Buffer | null)[]> {
+    const values: (Buffer | null)[] = new Array<Buffer | null>(redisKeys.length).fill(null);
+    const byClient = new Map<NodeClient | undefined, number[]>();
+    redisKeys.forEach((key, i) => {
+      const client = this.#directClient(key);
+      const group = byClient.get(client);
+      if (group === undefined) byClient.set(client, [i]);
+      else group.push(i);
+    });
+    const one = async (client: NodeClient | undefined, indexes: number[]): Promise<void> => {
+      if (client !== undefined && indexes.length > 1) {
+        try {
+          const multi = client.withTypeMapping(BUFFERS).multi(); // the node clients' own replies are strings
+          for (const i of indexes) multi.addCommand(['GET', redisKeys[i]!]);
+          const replies = await withDeadline(multi.execAsPipeline(), this.#options.commandTimeoutMs);
+          indexes.forEach((i, j) => (values[i] = (replies[j] as Buffer | null) ?? null));
+          return;
+        } catch {
+          // read below, key by key, with errors of their own
+        }
+      }
+      await Promise.all(indexes.map(async (i) => (values[i] = (await this.send(redisKeys[i]!, ['GET', redisKeys[i]!], true)) as Buffer | null)));
+    };
+    return this.#track(Promise.all([...byClient].map(([client, indexes]) => one(client, indexes))).then(() => values));
+  }
+
   /** Every master in the client's current slot map, connected. */
   async masters(): Promise<ClusterMaster[]> {
-    const commandOptions = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer }, timeout: this.#options.commandTimeoutMs };
+    const commandOptions = this.#commandOptions;
     return Promise.all(
       this.#cluster.masters.map(async (node): Promise<ClusterMaster> => {
         const client = await this.#cluster.nodeClient(node).catch((err: unknown) => {
@@ -172,4 +267,13 @@ export class ClusterConnection {
       this.#cluster.destroy();
     }
   }
+}
+
+/**
+ * True iff `err` says the command went to a node that does not (or no longer) serve its slot, or
+ * to a client node-redis has since dropped: the routed path then finds the right node.
+ */
+function misrouted(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return /^(MOVED|ASK) |EXECABORT/.test(err.message) || err.constructor.name === 'ClientClosedError';
 }

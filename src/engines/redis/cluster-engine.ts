@@ -27,9 +27,7 @@ export const redisClusterSupports: Supports = {
   directory: false,
 };
 
-/** Scan pages start at this many keys and double per page up to the scanPageKeys option. */
-const FIRST_PAGE = 16;
-/** Values per round of GETs while a page is yielded: small first, so a short scan reads little. */
+/** Values per round of GETs (one pipeline per master) while a page is yielded: small first, so a short scan reads little. */
 const FIRST_CHUNK = 1;
 const MAX_CHUNK = 256;
 
@@ -73,9 +71,10 @@ export class ClusterEngine extends BaseEngine {
   }
 
   /**
-   * One MULTI/EXEC per hash slot, each with that slot's operations in batch order, all sent at
-   * once. Operations on one key share its slot, so their order holds; a batch whose keys share a
-   * slot is atomic. If a node fails, the other slots' parts may have been applied.
+   * One MULTI/EXEC per hash slot that has several operations, each with that slot's operations in
+   * batch order; the slots with one operation go as one pipeline per master. All are sent at once.
+   * Operations on one key share its slot, so their order holds; a batch whose keys share a slot is
+   * atomic. If a node fails, the other slots' parts may have been applied.
    */
   protected async _batch(ops: CheckedOp[]): Promise<void> {
     const bySlot = new Map<number, { key: Buffer; commands: RedisArg[][] }>();
@@ -86,33 +85,36 @@ export class ClusterEngine extends BaseEngine {
       if (group === undefined) bySlot.set(slot, (group = { key: redisKey, commands: [] }));
       group.commands.push(op.type === 'set' ? ['SET', redisKey, Buffer.from(op.value)] : ['DEL', redisKey]);
     }
-    await Promise.all(
-      [...bySlot.values()].map((group) =>
-        group.commands.length === 1 ? this.#connection.send(group.key, group.commands[0]!) : this.#connection.transaction(group.key, group.commands),
-      ),
-    );
+    const singles: { key: Buffer; args: RedisArg[] }[] = [];
+    const transactions: Promise<unknown>[] = [];
+    for (const group of bySlot.values()) {
+      if (group.commands.length === 1) singles.push({ key: group.key, args: group.commands[0]! });
+      else transactions.push(this.#connection.transaction(group.key, group.commands));
+    }
+    await Promise.all([...transactions, this.#connection.pipeline(singles)]);
   }
 
   /**
    * Pages of the range in byte order: each page is one pass of SCAN over every master (on a
    * steady slot map) keeping only the next `page` keys after the last one yielded, then their
-   * values by GET. Pages start at 16 keys (at the limit, for a limited scan) and double up to
-   * the scanPageKeys option, so memory stays bounded by it while a scan of R keys over N keys in
-   * the database costs about N × R / scanPageKeys keys examined. A key written ahead of the scan's position is seen; one deleted is skipped.
+   * values by pipelined GETs. A page is scanPageKeys keys (or the limit), so memory stays bounded by it
+   * while a scan of R keys over N keys in the database costs about N × R / scanPageKeys keys
+   * examined. A key written ahead of the scan's position is seen; one deleted is skipped.
    */
   protected async *_scan(range: KeyRange): AsyncIterable<[Buffer, Buffer]> {
     let rest = range;
     let yielded = 0;
-    // A limited scan asks for its whole limit at once (one pass when it fits in a page); an
-    // unlimited one starts small, since its caller may stop after a few entries.
-    let page = Math.min(Number.isFinite(range.limit) ? range.limit : FIRST_PAGE, this.#options.scanPageKeys);
+    // A pass examines every key of the database whatever the page size, so each page is as large
+    // as memory allows (or the limit): a scan of R keys takes ceil(R / scanPageKeys) passes. An
+    // early break still reads few values: they come in growing chunks.
+    const page = Math.min(range.limit, this.#options.scanPageKeys);
     for (;;) {
       const wanted = Math.min(page, range.limit - yielded);
       const keys = await this.#nextPage(rest, wanted);
       let chunk = FIRST_CHUNK;
       for (let i = 0; i < keys.length && yielded < range.limit; i += chunk, chunk = Math.min(chunk * 2, MAX_CHUNK)) {
         const batch = keys.slice(i, i + chunk).map((k) => Buffer.from(k, 'latin1'));
-        const values = (await Promise.all(batch.map((k) => this.#send('GET', k)))) as (Buffer | null)[];
+        const values = await this.#connection.getMany(batch.map((k) => this.#space.toRedis(k)));
         for (let j = 0; j < batch.length && yielded < range.limit; j++) {
           const value = values[j];
           if (value === null || value === undefined) continue; // deleted since the pass saw it
@@ -122,7 +124,6 @@ export class ClusterEngine extends BaseEngine {
       }
       if (keys.length < wanted || yielded >= range.limit) return;
       rest = resumeAfter(range, Buffer.from(keys[keys.length - 1]!, 'latin1'));
-      page = Math.min(page * 2, this.#options.scanPageKeys);
     }
   }
 

@@ -6,6 +6,7 @@
 import { createClient, RESP_TYPES } from 'redis';
 import { commandError, connectError } from './redis-errors.js';
 import { redactUrl, type RedisOptions } from './options.js';
+import { withDeadline } from './deadline.js';
 
 export type RedisArg = string | Buffer;
 
@@ -88,7 +89,8 @@ export class RedisConnection {
   transaction(commands: readonly (readonly RedisArg[])[]): Promise<unknown[]> {
     const multi = this.#client.multi();
     for (const command of commands) multi.addCommand(command);
-    return multi.exec().catch((err: unknown) => {
+    // node-redis's command timeout does not cover MULTI/EXEC: bound it here.
+    return withDeadline(multi.exec(), this.#commandTimeoutMs).catch((err: unknown) => {
       throw commandError(this.url, 'MULTI/EXEC', err, this.#commandTimeoutMs);
     });
   }

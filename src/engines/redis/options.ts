@@ -19,8 +19,8 @@ export interface RedisOptions {
   /** COUNT hint of each SCAN call: keys the server examines per round trip. Default 1000. */
   scanCount: number;
   /**
-   * Redis Cluster only: the largest page of an ordered scan, in keys. Each page costs one SCAN
-   * pass over every master and holds up to twice this many keys in memory. Default 10000.
+   * Redis Cluster only: the page of an ordered scan, in keys. Each page costs one SCAN pass over
+   * every master and holds up to twice this many keys in memory. Default 50000.
    */
   scanPageKeys: number;
 }
@@ -30,7 +30,7 @@ export const DEFAULT_OPTIONS: RedisOptions = {
   connectTimeoutMs: 5000,
   commandTimeoutMs: 30_000,
   scanCount: 1000,
-  scanPageKeys: 10_000,
+  scanPageKeys: 50_000,
 };
 
 const MAX_NAMESPACE_BYTES = 256;

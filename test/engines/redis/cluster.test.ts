@@ -33,21 +33,27 @@ describe('a store on a Redis Cluster', () => {
     }
   });
 
-  it('operations issued without awaiting reach the key in issue order, single-slot MULTI batches included', async () => {
+  it('operations issued without awaiting reach the key in issue order, batches (pipelines and MULTI) included', async () => {
     const db = await open();
     try {
       for (let i = 0; i < 100; i++) {
         const k = keyOf(i);
-        const writes = [
-          db.set(k, '1'),
-          db.batch([{ type: 'set', key: k, value: '2' }, { type: 'set', key: `other${i}`, value: 'x' }]), // two slots: two commands
-          db.delete(k),
-          db.batch([{ type: 'set', key: k, value: '3' }, { type: 'set', key: k, value: '4' }]), // one slot: MULTI/EXEC
-          db.set(k, '5'),
-        ];
-        const read = db.get(k);
+        const others = Array.from({ length: 20 }, (_, j) => ({ type: 'set' as const, key: `other${i}-${j}`, value: 'x' }));
+        // Nothing awaited until the end; each read must see exactly the write issued just before it.
+        const writes: Promise<unknown>[] = [];
+        const reads: Promise<Buffer | undefined>[] = [];
+        writes.push(db.set(k, '1'));
+        reads.push(db.get(k));
+        writes.push(db.batch([{ type: 'set', key: k, value: '2' }, ...others])); // many slots: a pipeline per master
+        reads.push(db.get(k));
+        writes.push(db.delete(k));
+        reads.push(db.get(k));
+        writes.push(db.batch([{ type: 'set', key: k, value: '3' }, { type: 'set', key: k, value: '4' }])); // one slot: MULTI/EXEC
+        reads.push(db.get(k));
+        writes.push(db.set(k, '5'));
+        reads.push(db.get(k));
         await Promise.all(writes);
-        expect((await read)?.toString(), k).toBe('5');
+        expect((await Promise.all(reads)).map((v) => v?.toString()), k).toEqual(['1', '2', undefined, '4', '5']);
       }
     } finally {
       await db.close();
