@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/index.js';
 import { DIST_INDEX, distIsBuilt } from '../support/crash-writer.js';
+import { kvs } from '../cli/run-kvs.js';
 import { tempStoreDir } from '../support/temp-store-dir.js';
 
 const KEYS = 200;
@@ -36,21 +37,27 @@ afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
+/** Starts the writer process on a new store; resolves once every key exists. */
+async function startWriter(): Promise<{ dir: string; child: ChildProcess; stderr: () => string }> {
+  const dir = path.join(tempStoreDir('lsm-readers'), 'store');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    child.on('exit', (code) => reject(new Error(`writer exited (${code}): ${stderr}`)));
+  });
+  return { dir, child, stderr: () => stderr };
+}
+
 describe('lsm: read-only opens beside a live writer (real processes)', () => {
   it('dist is built (run `npx tsc -p tsconfig.build.json`)', () => {
     expect(distIsBuilt()).toBe(true);
   });
 
   it(`${ROUNDS} read-only opens while another process writes and compacts: every one opens, reads every key right and counts ${KEYS}`, async () => {
-    const dir = path.join(tempStoreDir('lsm-readers'), 'store');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.push(child);
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-      child.on('exit', (code) => reject(new Error(`writer exited (${code}): ${stderr}`)));
-    });
+    const { dir, child, stderr } = await startWriter();
     const failures: string[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       try {
@@ -69,7 +76,20 @@ describe('lsm: read-only opens beside a live writer (real processes)', () => {
         failures.push(`round ${round}: ${(err as Error).message}`);
       }
     }
-    expect(child.exitCode, `the writer is still running: ${stderr}`).toBeNull();
+    expect(child.exitCode, `the writer is still running: ${stderr()}`).toBeNull();
+    child.kill('SIGKILL');
+    expect(failures).toEqual([]);
+  }, 120_000);
+
+  it('20 `kvs get` processes while another process writes and compacts: each exits 0 with a value the writer wrote', async () => {
+    const { dir, child, stderr } = await startWriter();
+    const cwd = tempStoreDir('lsm-readers-cwd');
+    const failures: string[] = [];
+    for (let round = 0; round < 20; round++) {
+      const r = await kvs(['get', 'k7', '--dir', dir], { cwd });
+      if (r.code !== 0 || !r.out.startsWith('k7=')) failures.push(`round ${round}: exit ${r.code}, out ${JSON.stringify(r.out)}, stderr ${r.stderr.trim()}`);
+    }
+    expect(child.exitCode, `the writer is still running: ${stderr()}`).toBeNull();
     child.kill('SIGKILL');
     expect(failures).toEqual([]);
   }, 120_000);
