@@ -14,6 +14,11 @@ export class KeyLocks {
   /** Set while a store-wide lock is held or waited for: new key locks queue behind it. */
   #global: Promise<void> | undefined;
 
+  /** True iff nobody holds or waits for `key` and no store-wide lock is held or waited for. */
+  isFree(key: Buffer): boolean {
+    return this.#global === undefined && (this.#tails.size === 0 || !this.#tails.has(key.toString('latin1')));
+  }
+
   /**
    * Locks `keys` at once iff no store-wide lock is held or waited for and none of them is held or
    * waited for (the uncontended case, which needs no promise hop); otherwise undefined and
