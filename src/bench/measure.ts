@@ -21,6 +21,8 @@ export interface TimedLoop {
    * a scan-heavy workload on an engine without ordered keys can take hours at large counts.
    */
   maxSeconds?: number | undefined;
+  /** Runs after each call, outside its timing (a turn of the event loop for a concurrent task, say). */
+  between?: ((i: number) => Promise<void> | void) | undefined;
 }
 
 /** Runs the loop and returns its figures; `found` and `backgroundWrites` start at 0 for the caller to fill. */
@@ -36,7 +38,7 @@ export async function timeLoop(loop: TimedLoop): Promise<WorkloadFigures> {
   bench.add(loop.workload, async () => {
     bytes += await loop.call(i++);
     if (performance.now() > deadline) cap.abort();
-  }, { async: true });
+  }, { async: true, ...(loop.between === undefined ? {} : { afterEach: () => loop.between!(i) }) });
   if (loop.calls > 0) await bench.run();
   const seconds = (performance.now() - started) / 1000;
   loop.signal?.throwIfAborted();

@@ -16,7 +16,7 @@ export function seekCount(num: number): number {
   return Math.max(10, Math.floor(num / SEEK_LENGTH));
 }
 
-async function getLoop(ctx: WorkloadContext, name: string, missing: boolean) {
+async function getLoop(ctx: WorkloadContext, name: string, missing: boolean, between?: (i: number) => Promise<void>) {
   const chooser = new UniformChooser(ctx.records, ctx.rng(name));
   let found = 0;
   const figures = await timeLoop({
@@ -24,6 +24,7 @@ async function getLoop(ctx: WorkloadContext, name: string, missing: boolean) {
     calls: ctx.num,
     signal: ctx.signal,
     maxSeconds: ctx.maxSeconds,
+    between,
     call: async () => {
       const i = chooser.next();
       const value = await ctx.main.get(missing ? ctx.keys.missingKey(i) : ctx.keys.key(i));
@@ -132,6 +133,9 @@ export const seekrandom: Workload = {
   },
 };
 
+/** Reads (and writes) between the reader's (and the writer's) turns of the event loop in readwhilewriting. */
+const READER_TURN = 16;
+
 export const readwhilewriting: Workload = {
   name: 'readwhilewriting',
   summary: 'readrandom while a second task overwrites random keys as fast as the store accepts them',
@@ -142,20 +146,25 @@ export const readwhilewriting: Workload = {
     const writeChooser = new UniformChooser(ctx.records, ctx.rng('readwhilewriting-writer'));
     let stop = false;
     let writes = 0;
-    // The writer shares the event loop with the reader: each await yields to the other, as two
-    // clients of one Node process would.
+    // The writer shares the event loop with the reader, as two clients of one Node process would.
+    // An engine whose get resolves on a microtask would never let a write that waits for the
+    // event loop (a library's thread pool) complete, so the reader gives the loop one turn every
+    // READER_TURN reads, outside the timed calls: every engine's writer gets the same chances;
     const writer = (async () => {
       while (!stop) {
         const key = ctx.keys.key(writeChooser.next());
         const value = ctx.values.next();
         await ctx.main.set(key, value);
         ctx.wrote(key.length + value.length);
-        writes++;
+        // and the writer does the same, or a set that resolves on a microtask would never let the reader's turn come
+        if (++writes % READER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     })();
     let figures;
     try {
-      figures = await getLoop(ctx, 'readwhilewriting', false);
+      figures = await getLoop(ctx, 'readwhilewriting', false, async (i) => {
+        if (i % READER_TURN === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      });
     } finally {
       stop = true;
       await writer;
