@@ -22,11 +22,13 @@ import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
 import { formatFileId } from './file-names.js';
 import { extendHint } from './hint-coverage.js';
+import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
+import { BackgroundTurns } from './background-turns.js';
 import type { Keydir } from './keydir.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { mergeFiles } from './merge.js';
-import { shouldMerge } from './merge-policy.js';
+import { POLICY_CHECK_BYTES, shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
 import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
 
@@ -43,6 +45,24 @@ export const bitcaskSupports: Supports = {
 const INLINE_VALUE_BYTES = 16 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Background work waiting for its next step gets an event-loop turn after maxFileSize / 16
+ * bytes of writes, within these bounds: files seal at most every 16 turns, so hints and merges
+ * keep up with rotation whatever the file size, and a turn costs a few µs per 4 KiB written at most.
+ * Writes wait for a background step (an fsync) itself once it has taken maxFileSize / 4 bytes of writes.
+ */
+const MIN_TURN_BYTES = 4 * 1024;
+const MAX_TURN_BYTES = 256 * 1024;
+
+/** The active file's hint entries are written out as a chunk (in the background) once they reach this size. */
+const HINT_CHUNK_BYTES = 1 << 20;
+
+/** Hint entries of the active file from `from` on, recorded as records are appended (none is read back). */
+interface PendingHint {
+  from: number;
+  builder: HintChunkBuilder;
+}
 
 export class BitcaskEngine extends BaseEngine {
   readonly name = 'bitcask';
@@ -65,6 +85,14 @@ export class BitcaskEngine extends BaseEngine {
   #fatal: unknown;
   /** The last failure of background work (hint sealing, automatic merge); the store stays usable. */
   #lastBackgroundError: unknown;
+  readonly #turns: BackgroundTurns;
+  /** Sealed files not yet fsynced (under 'never'; their hint task fsyncs them). */
+  readonly #unsyncedSealed = new Set<DataFile>();
+  /** Hint entries of the active file not yet in a chunk; undefined read-only. */
+  #activeHint: PendingHint | undefined;
+  /** The active file's bytes known durable (size when its last fsync began). */
+  #activeSyncedTo = 0;
+  #policyCheckedAt = 0;
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
@@ -79,10 +107,19 @@ export class BitcaskEngine extends BaseEngine {
     this.#keydir = loaded.keydir;
     this.#table = loaded.table;
     this.#tornTails = loaded.tornTails;
-    this.#groupSync = new GroupSync(() => this.#active!.fsyncAsync());
+    this.#turns = new BackgroundTurns(Math.min(MAX_TURN_BYTES, Math.max(MIN_TURN_BYTES, options.maxFileSize >>> 4)), options.maxFileSize >>> 2);
+    this.#groupSync = new GroupSync(async () => {
+      const file = this.#active!;
+      const size = file.size;
+      await file.fsyncAsync();
+      if (file === this.#active && size > this.#activeSyncedTo) this.#activeSyncedTo = size;
+    });
     if (!opts.readOnly) {
       const last = this.#table.files.at(-1);
       this.#active = last !== undefined && last.id.minor === 0 ? last : this.#newActiveFile();
+      // Recovery hints what it scans, so this re-reads nothing unless recovery left a gap.
+      if (this.#active.hintCovered < this.#active.size) extendHint(this.#active, true);
+      this.#activeHint = { from: this.#active.hintCovered, builder: new HintChunkBuilder() };
       if (opts.sync === 'interval') {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
@@ -201,6 +238,8 @@ export class BitcaskEngine extends BaseEngine {
       this.#append(file, [encodeHeaderAndKey(key, value, flags, ts), value]);
     }
     this.#table.apply(file, key, offset, value.length, flags, ts);
+    this.#activeHint!.builder.add(ts, flags, key, value.length, offset);
+    this.#turns.wrote(size);
   }
 
   /** One append for the whole batch; every record but the last says more follow, so recovery applies all or none. */
@@ -219,10 +258,15 @@ export class BitcaskEngine extends BaseEngine {
     });
     this.#append(file, [buf]);
     let offset = start;
+    const hint = this.#activeHint!.builder;
     ops.forEach((op, i) => {
-      this.#table.apply(file, op.key, offset, op.type === 'set' ? op.value.length : 0, op.type === 'delete' ? FLAG_TOMBSTONE : 0, ts);
+      const valueSize = op.type === 'set' ? op.value.length : 0;
+      const flags = op.type === 'delete' ? FLAG_TOMBSTONE : 0;
+      this.#table.apply(file, op.key, offset, valueSize, flags, ts);
+      hint.add(ts, flags, op.key, valueSize, offset); // committed once appended: no batch flag in a hint
       offset += sizes[i]!;
     });
+    this.#turns.wrote(total);
     return this.#afterWrite();
   }
 
@@ -233,16 +277,70 @@ export class BitcaskEngine extends BaseEngine {
     return this.#rotate();
   }
 
+  /**
+   * Seals the active file and starts a new one. The sealed file's hint is the entries recorded
+   * as its records were appended: it is written in the background (after an fsync if the file
+   * is not yet durable), and the file is never read back. Under 'always' and 'interval' the
+   * sealed file is fsynced here, since writers waiting on the group sync wrote to it.
+   */
   #rotate(): DataFile {
     const sealed = this.#active!;
-    this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
+    const pending = this.#takeActiveHint();
+    if (this.#sync !== 'never' && this.#activeSyncedTo < sealed.size) this.#syncActiveNow();
+    const durable = this.#activeSyncedTo >= sealed.size;
+    if (!durable) this.#unsyncedSealed.add(sealed);
     this.#unsynced = false;
     this.#active = this.#newActiveFile();
-    this.#inBackground(() => {
-      if (sealed.hintCovered < sealed.size) extendHint(sealed, true);
-    });
+    this.#activeSyncedTo = 0;
+    this.#activeHint = { from: 0, builder: new HintChunkBuilder() };
+    if (pending !== undefined) this.#inBackground(() => this.#writeHintChunk(sealed, pending, durable));
     this.#maybeMerge();
     return this.#active;
+  }
+
+  /** The active file's recorded hint entries as a chunk to append, or undefined iff there are none; starts a new pending hint. */
+  #takeActiveHint(): { from: number; to: number; chunk: Buffer } | undefined {
+    const active = this.#active!;
+    const pending = this.#activeHint!;
+    if (pending.builder.entryCount === 0) return undefined;
+    const taken = { from: pending.from, to: active.size, chunk: pending.builder.finish(active.size) };
+    this.#activeHint = { from: active.size, builder: new HintChunkBuilder() };
+    return taken;
+  }
+
+  /**
+   * Appends a chunk of `file`'s hint, in the background. Skipped if the file was merged away, or
+   * if an earlier chunk was not written (a chunk must start where the hint's coverage ends; the
+   * gap is then scanned at close or at the next open). The fsync of the hint is not needed: the
+   * data it covers is durable first, and a chunk that does not reach the disk fails its CRC.
+   */
+  async #writeHintChunk(file: DataFile, pending: { from: number; to: number; chunk: Buffer }, durable: boolean): Promise<void> {
+    const current = (): boolean => this.#table.byIndex(file.index) === file && file.hintCovered === pending.from;
+    if (!current()) return;
+    if (!durable) {
+      await this.#fsyncInBackground(file);
+      if (!current()) return;
+    }
+    // Without an fsync this is a plain write of at most ~1 MiB to the page cache: done in place.
+    appendHintChunk(file.hintPath, file.hintLength, pending.chunk, false);
+    file.hintLength += pending.chunk.length;
+    file.hintCovered = pending.to;
+  }
+
+  /** fsyncs `file` off the event loop; a failure stops writes (the page cache may have dropped them). */
+  async #fsyncInBackground(file: DataFile): Promise<void> {
+    const size = file.size;
+    try {
+      await this.#turns.wait(file.fsyncAsync());
+    } catch (err) {
+      this.#fatal ??= err;
+      throw ioError(`fsync of ${file.path} failed`, err);
+    }
+    if (file === this.#active) {
+      if (size > this.#activeSyncedTo) this.#activeSyncedTo = size;
+    } else if (file.size === size) {
+      this.#unsyncedSealed.delete(file);
+    }
   }
 
   #newActiveFile(): DataFile {
@@ -262,10 +360,25 @@ export class BitcaskEngine extends BaseEngine {
     }
   }
 
+  /**
+   * After every write: hands a full pending hint chunk to the background, asks the merge policy
+   * every POLICY_CHECK_BYTES (overwrites make sealed bytes dead without a rotation), and gives
+   * background work a turn of the event loop if it has waited too long (background-turns.ts).
+   */
   #afterWrite(): Promise<void> | undefined {
+    if (this.#activeHint!.builder.byteLength >= HINT_CHUNK_BYTES) {
+      const file = this.#active!;
+      const pending = this.#takeActiveHint()!;
+      const durable = this.#activeSyncedTo >= pending.to;
+      this.#inBackground(() => this.#writeHintChunk(file, pending, durable));
+    }
+    if (this.#turns.written - this.#policyCheckedAt >= POLICY_CHECK_BYTES) {
+      this.#policyCheckedAt = this.#turns.written;
+      this.#maybeMerge();
+    }
     if (this.#sync === 'always') return this.#fsync();
     this.#unsynced = true;
-    return undefined;
+    return this.#turns.share();
   }
 
   /** Group-committed fsync of the active file; a failure stops all further writes (the page cache may have dropped them). */
@@ -280,7 +393,9 @@ export class BitcaskEngine extends BaseEngine {
   #syncActiveNow(): void {
     const active = this.#active!;
     try {
+      const size = active.size;
       active.fsync();
+      this.#activeSyncedTo = size;
     } catch (err) {
       this.#fatal ??= err;
       throw ioError(`fsync of ${active.path} failed`, err);
@@ -330,6 +445,19 @@ export class BitcaskEngine extends BaseEngine {
     }
   }
 
+  /**
+   * fsyncs every file but `inputs` (off the event loop): before a merge deletes its inputs, the
+   * files sealed during the merge and the active file hold the only copies of what overwrote them.
+   */
+  async #syncNewerThan(inputs: readonly DataFile[]): Promise<void> {
+    const doomed = new Set(inputs);
+    for (const file of [...this.#unsyncedSealed]) {
+      if (!doomed.has(file) && this.#table.byIndex(file.index) === file) await this.#fsyncInBackground(file);
+    }
+    const active = this.#active!;
+    if (this.#activeSyncedTo < active.size) await this.#fsyncInBackground(active);
+  }
+
   /** Merges every sealed file; one merge at a time. */
   #merge(): Promise<CompactResult> {
     if (this.#merging !== undefined) return this.#merging;
@@ -343,7 +471,7 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
-      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, () => this.#syncActiveNow());
+      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, this.#turns, () => this.#syncNewerThan(sealed));
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;
@@ -441,9 +569,19 @@ export class BitcaskEngine extends BaseEngine {
       await this.#groupSync.idle();
       const active = this.#active;
       if (active !== undefined && this.#fatal === undefined) {
-        // Covers the active file with a hint (which fsyncs it first), so the next open reads no values.
-        if (active.hintCovered < active.size) extendHint(active, true);
-        else active.fsync();
+        // Durable first (one fsync, skipped iff the group sync already covered every byte),
+        // then the recorded hint entries, so the next open reads no values. The hint needs no
+        // fsync of its own (see #writeHintChunk): a `kvs set` under 'always' costs one fsync.
+        if (this.#activeSyncedTo < active.size) this.#syncActiveNow();
+        const pending = this.#activeHint!;
+        if (pending.from === active.hintCovered && pending.builder.entryCount > 0) {
+          const chunk = pending.builder.finish(active.size);
+          appendHintChunk(active.hintPath, active.hintLength, chunk, false);
+          active.hintLength += chunk.length;
+          active.hintCovered = active.size;
+        } else if (active.hintCovered < active.size) {
+          extendHint(active, true); // an earlier chunk was not written: scan the gap
+        }
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
     } finally {

@@ -40,6 +40,8 @@ const MIN_CAPACITY = 8;
 /** Arena bytes presized per entry of initial capacity. */
 const TYPICAL_KEY_BYTES = 16;
 const NO_HANDLE = -1;
+/** fileId column value of a handle that is not live (removed, or never handed out). */
+export const NO_FILE = 0xffff_ffff;
 
 export class Keydir {
   #capacity = 0;
@@ -81,6 +83,16 @@ export class Keydir {
   /** Live entries. */
   get size(): number {
     return this.#size;
+  }
+
+  /** Every live handle is below this (handles are dense: a merge can walk them in slices). */
+  get handleLimit(): number {
+    return this.#highWater;
+  }
+
+  /** True iff `handle` is live (REQUIRES: handle < handleLimit). */
+  isLive(handle: number): boolean {
+    return this.#fileIds[handle] !== NO_FILE;
   }
 
   /** Bytes held by the typed arrays and the key arena (what the keydir costs in memory). */
@@ -174,6 +186,7 @@ export class Keydir {
     index[hole] = 0;
 
     this.#arenaGarbage += this.#keyLengthsMinus1[handle]! + 1;
+    this.#fileIds[handle] = NO_FILE;
     this.#keyOffsets[handle] = this.#freeHead;
     this.#freeHead = handle;
     this.#size--;
@@ -182,6 +195,36 @@ export class Keydir {
       const live = this.#arenaUsed - this.#arenaGarbage;
       this.#compactArena(Math.max(this.#initialArenaBytes, live + (live >>> 1)));
     }
+  }
+
+  /** Byte order of the keys of handles `a` and `b` (<0, 0, >0), both live. */
+  compareHandles(a: number, b: number): number {
+    const arena = this.#arena;
+    const sa = this.#keyOffsets[a]!;
+    const sb = this.#keyOffsets[b]!;
+    const la = this.#keyLengthsMinus1[a]! + 1;
+    const lb = this.#keyLengthsMinus1[b]! + 1;
+    const n = la < lb ? la : lb;
+    if (n > SHORT_KEY_BYTES) return arena.compare(arena, sb, sb + lb, sa, sa + la);
+    for (let i = 0; i < n; i++) {
+      const d = arena[sa + i]! - arena[sb + i]!;
+      if (d !== 0) return d;
+    }
+    return la - lb;
+  }
+
+  /** Byte order of the key of live `handle` against `key` (<0 iff the handle's key sorts first). */
+  compareKey(handle: number, key: Uint8Array): number {
+    const arena = this.#arena;
+    const s = this.#keyOffsets[handle]!;
+    const l = this.#keyLengthsMinus1[handle]! + 1;
+    const n = l < key.length ? l : key.length;
+    if (n > SHORT_KEY_BYTES) return arena.compare(key, 0, key.length, s, s + l);
+    for (let i = 0; i < n; i++) {
+      const d = arena[s + i]! - key[i]!;
+      if (d !== 0) return d;
+    }
+    return l - key.length;
   }
 
   fileId(handle: number): number {
