@@ -14,8 +14,6 @@ import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
 import { inRange, resumeAfter, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { BoundedHeap } from '../../util/bounded-heap.js';
-import { compareBytes } from '../../util/bytes.js';
 import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
 import { GroupSync } from '../shared/group-sync.js';
 import { DataFile } from './data-file.js';
@@ -25,6 +23,7 @@ import { extendHint } from './hint-coverage.js';
 import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
 import { BackgroundTurns } from './background-turns.js';
 import type { Keydir } from './keydir.js';
+import type { IndexPosition } from './ordered-index.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { mergeFiles } from './merge.js';
@@ -155,53 +154,36 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   /**
-   * The keydir is a hash table, so a scan first selects the keys in range in scan order: all of
-   * them sorted (O(m log m) for m keys in range), or with a limit only the first `limit` through a
-   * bounded heap (O(n log limit), keys copied only when kept). Values are read as the scan
-   * advances and reflect the latest write. A selected key deleted meanwhile is skipped, and a
-   * limited selection is then topped up from the keys after it.
+   * Walks the keydir's ordered index from the range's first key: O(log n) to seek, then O(1)
+   * per entry. Each value is read when the scan reaches its key, so it is the latest. A write
+   * between two steps (the index's version changes) makes the scan re-seek just after the last
+   * key it yielded, so inserts and deletes ahead of it are seen and none behind it are.
    */
   protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
+    const kd = this.#keydir;
+    const index = kd.ordered();
+    const seek = (r: KeyRange): IndexPosition | undefined =>
+      r.reverse ? index.seekBackward(r.upper?.key, r.upper?.inclusive ?? true) : index.seekForward(r.lower?.key, r.lower?.inclusive ?? true);
     let remaining = range.limit;
     let current = range;
-    for (;;) {
-      const { keys, complete } = this.#selectKeys(current, remaining);
-      let skipped = false;
-      for (const key of keys) {
-        const value = this._get(key);
-        if (value === undefined) {
-          skipped = true;
-          continue;
-        }
-        yield [key, value];
-        if (--remaining === 0) return;
+    let pos = seek(current);
+    let version = index.version;
+    while (remaining > 0) {
+      if (index.version !== version) {
+        pos = seek(current);
+        version = index.version;
       }
-      if (!skipped || complete) return;
-      current = resumeAfter(current, keys.at(-1)!);
+      if (pos === undefined) return;
+      const h = index.handleAt(pos);
+      const view = kd.keyView(h);
+      if (!inRange(current, view)) return; // past the far bound
+      const key = Buffer.from(view);
+      const value = this.#table.byIndex(kd.fileId(h)).readValue(kd.offset(h), key.length, kd.valueSize(h));
+      yield [key, value];
+      remaining--;
+      current = resumeAfter(current, key);
+      pos = index.version === version ? index.step(pos, range.reverse) : undefined;
     }
-  }
-
-  /** Up to `limit` keys in `range`, in scan order; complete iff no key in range was left out. */
-  #selectKeys(range: KeyRange, limit: number): { keys: Buffer[]; complete: boolean } {
-    const kd = this.#keydir;
-    const order = range.reverse ? (a: Uint8Array, b: Uint8Array) => compareBytes(b, a) : compareBytes;
-    if (limit >= kd.size) {
-      const keys: Buffer[] = [];
-      kd.forEach((h) => {
-        const key = kd.keyView(h);
-        if (inRange(range, key)) keys.push(Buffer.from(key));
-      });
-      return { keys: keys.sort(order), complete: true };
-    }
-    const heap = new BoundedHeap<Buffer>(limit, order);
-    let inRangeCount = 0;
-    kd.forEach((h) => {
-      const key = kd.keyView(h);
-      if (!inRange(range, key)) return;
-      inRangeCount++;
-      if (heap.wouldKeep(key, order)) heap.push(Buffer.from(key));
-    });
-    return { keys: heap.drainSorted(), complete: inRangeCount <= limit };
   }
 
   protected _count(): number {

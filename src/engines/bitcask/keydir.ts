@@ -22,6 +22,7 @@
  */
 import { MAX_KEY_BYTES } from '../../engine/limits.js';
 import { murmur3 } from '../../util/murmur3.js';
+import { OrderedIndex, sortHandles } from './ordered-index.js';
 
 /** Width of the per-entry columns: five u32 columns, the arena offset (u32) and length (u16). */
 export const ENTRY_BYTES = 4 + 4 + 4 + 4 + 4 + 4 + 2;
@@ -62,6 +63,9 @@ export class Keydir {
   #arenaUsed = 0;
   #arenaGarbage = 0;
 
+  /** Key order over the handles, built on first use and then kept up to date (ordered-index.ts). */
+  #ordered: OrderedIndex | undefined;
+
   #size = 0;
   /** Handles below this have been handed out at least once. */
   #highWater = 0;
@@ -97,7 +101,23 @@ export class Keydir {
 
   /** Bytes held by the typed arrays and the key arena (what the keydir costs in memory). */
   get memoryBytes(): number {
-    return this.#capacity * ENTRY_BYTES + this.#index.byteLength + this.#arena.length;
+    return this.#capacity * ENTRY_BYTES + this.#index.byteLength + this.#arena.length + (this.#ordered?.memoryBytes ?? 0);
+  }
+
+  /**
+   * The key order of the live handles. The first call sorts them (O(n log n)); from then on
+   * every insert and remove keeps it current, so scans never sort again.
+   */
+  ordered(): OrderedIndex {
+    if (this.#ordered === undefined) {
+      const handles = new Uint32Array(this.#size);
+      let n = 0;
+      this.forEach((h) => {
+        handles[n++] = h;
+      });
+      this.#ordered = new OrderedIndex(this, sortHandles(this, handles));
+    }
+    return this.#ordered;
   }
 
   /** Entry handle of `key`, or -1 iff absent. */
@@ -150,6 +170,7 @@ export class Keydir {
     while (index[slot] !== 0) slot = (slot + 1) & mask;
     index[slot] = handle + 1;
     this.#size++;
+    this.#ordered?.insert(handle);
     return handle;
   }
 
@@ -164,6 +185,7 @@ export class Keydir {
 
   /** Removes the entry (REQUIRES: `handle` is live); its handle may be reused by a later insert. */
   remove(handle: number): void {
+    this.#ordered?.remove(handle); // first: it finds the handle by its key
     const index = this.#index;
     const mask = this.#mask;
     const stored = handle + 1;
@@ -264,6 +286,7 @@ export class Keydir {
   }
 
   #reset(): void {
+    this.#ordered = undefined;
     this.#highWater = 0;
     this.#allocateEntries(this.#initialCapacity);
     const slots = nextPowerOfTwo(Math.ceil((this.#initialCapacity * MAX_LOAD_DEN) / MAX_LOAD_NUM));
