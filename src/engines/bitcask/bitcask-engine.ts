@@ -26,6 +26,7 @@ import type { Keydir } from './keydir.js';
 import type { IndexPosition } from './ordered-index.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
+import { writeKeydirImage } from './keydir-image-writer.js';
 import { mergeFiles } from './merge.js';
 import { POLICY_CHECK_BYTES, shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
@@ -95,6 +96,9 @@ export class BitcaskEngine extends BaseEngine {
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
+  readonly #onWarning: ((message: string) => void) | undefined;
+  /** Data files whose keys open took from the keydir image (0: the image was missing, stale or damaged). */
+  readonly #filesFromImage: number;
 
   private constructor(dir: string, opts: EngineOpenOptions, options: BitcaskOptions, lock: DirectoryLock | undefined, started: number) {
     super(opts);
@@ -102,10 +106,12 @@ export class BitcaskEngine extends BaseEngine {
     this.#options = options;
     this.#sync = opts.sync;
     this.#lock = lock;
+    this.#onWarning = opts.onWarning;
     const loaded = loadStore(dir, !opts.readOnly, opts.onWarning);
     this.#keydir = loaded.keydir;
     this.#table = loaded.table;
     this.#tornTails = loaded.tornTails;
+    this.#filesFromImage = loaded.filesFromImage;
     this.#turns = new BackgroundTurns(Math.min(MAX_TURN_BYTES, Math.max(MIN_TURN_BYTES, options.maxFileSize >>> 4)), options.maxFileSize >>> 2);
     this.#groupSync = new GroupSync(async () => {
       const file = this.#active!;
@@ -530,6 +536,7 @@ export class BitcaskEngine extends BaseEngine {
         : 'off (compact only)',
       fsyncsSinceOpen: this.#groupSync.count,
       openMs: Math.round(this.#openedInMs * 10) / 10,
+      filesFromKeydirImage: this.#filesFromImage,
       lastBackgroundError: this.#lastBackgroundError === undefined ? null : String((this.#lastBackgroundError as Error).message ?? this.#lastBackgroundError),
       tornTailsCut: this.#tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes })),
       files: files.map((f) => ({
@@ -564,6 +571,11 @@ export class BitcaskEngine extends BaseEngine {
         } else if (active.hintCovered < active.size) {
           extendHint(active, true); // an earlier chunk was not written: scan the gap
         }
+        for (const file of this.#unsyncedSealed) if (this.#table.byIndex(file.index) === file) file.fsync();
+        this.#unsyncedSealed.clear();
+        // Every file is durable to its length now, so the image may say it covers them.
+        const failed = writeKeydirImage(this.#dir, this.#keydir, this.#table.files);
+        if (failed !== undefined) this.#onWarning?.(failed);
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
     } finally {

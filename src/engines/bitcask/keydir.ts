@@ -44,6 +44,25 @@ const NO_HANDLE = -1;
 /** fileId column value of a handle that is not live (removed, or never handed out). */
 export const NO_FILE = 0xffff_ffff;
 
+/** The keydir's state as columns (keydir-image.ts writes and reads them); arrays are `handleLimit` long. */
+export interface KeydirParts {
+  size: number;
+  freeHead: number;
+  arenaGarbage: number;
+  fileIds: Uint32Array;
+  offsets: Uint32Array;
+  valueSizes: Uint32Array;
+  timestamps: Uint32Array;
+  hashes: Uint32Array;
+  keyOffsets: Uint32Array;
+  keyLengthsMinus1: Uint16Array;
+  index: Uint32Array;
+  /** The arena's written bytes (live keys and garbage). */
+  arena: Buffer;
+  /** The ordered index's handles in key order, iff it was built. */
+  ordered: Uint32Array | undefined;
+}
+
 export class Keydir {
   #capacity = 0;
   #fileIds!: Uint32Array;
@@ -65,6 +84,8 @@ export class Keydir {
 
   /** Key order over the handles, built on first use and then kept up to date (ordered-index.ts). */
   #ordered: OrderedIndex | undefined;
+  /** Handles in key order read from an image: used by the first ordered() once their order checks out. */
+  #importedOrder: Uint32Array | undefined;
 
   #size = 0;
   /** Handles below this have been handed out at least once. */
@@ -109,6 +130,13 @@ export class Keydir {
    * every insert and remove keeps it current, so scans never sort again.
    */
   ordered(): OrderedIndex {
+    if (this.#ordered === undefined && this.#importedOrder !== undefined) {
+      const order = this.#importedOrder;
+      this.#importedOrder = undefined;
+      let sorted = order.length === this.#size;
+      for (let i = 1; sorted && i < order.length; i++) sorted = this.compareHandles(order[i - 1]!, order[i]!) < 0;
+      if (sorted) this.#ordered = new OrderedIndex(this, order);
+    }
     if (this.#ordered === undefined) {
       const handles = new Uint32Array(this.#size);
       let n = 0;
@@ -147,6 +175,7 @@ export class Keydir {
       throw new RangeError(`keydir key must be 1..${MAX_KEY_BYTES} bytes, got ${length}`);
     }
     checkFields(fileId, offset, valueSize, timestamp);
+    if (this.#importedOrder !== undefined) this.ordered(); // keep the image's order (one O(n) check) rather than re-sort later
     if ((this.#size + 1) * MAX_LOAD_DEN > this.#index.length * MAX_LOAD_NUM) {
       this.#growIndex();
     }
@@ -185,6 +214,7 @@ export class Keydir {
 
   /** Removes the entry (REQUIRES: `handle` is live); its handle may be reused by a later insert. */
   remove(handle: number): void {
+    if (this.#importedOrder !== undefined) this.ordered();
     this.#ordered?.remove(handle); // first: it finds the handle by its key
     const index = this.#index;
     const mask = this.#mask;
@@ -280,6 +310,95 @@ export class Keydir {
     }
   }
 
+  /** Views of the current state (no copy; valid until the next insert/remove). */
+  toParts(): KeydirParts {
+    const n = this.#highWater;
+    return {
+      size: this.#size,
+      freeHead: this.#freeHead,
+      arenaGarbage: this.#arenaGarbage,
+      fileIds: this.#fileIds.subarray(0, n),
+      offsets: this.#offsets.subarray(0, n),
+      valueSizes: this.#valueSizes.subarray(0, n),
+      timestamps: this.#timestamps.subarray(0, n),
+      hashes: this.#hashes.subarray(0, n),
+      keyOffsets: this.#keyOffsets.subarray(0, n),
+      keyLengthsMinus1: this.#keyLengthsMinus1.subarray(0, n),
+      index: this.#index,
+      arena: this.#arena.subarray(0, this.#arenaUsed),
+      ordered: this.#ordered?.sortedHandles() ?? this.#importedOrder,
+    };
+  }
+
+  /**
+   * A keydir over `parts` (adopted, not copied), or a reason it is inconsistent. Checks what a
+   * lookup relies on, so even a checksummed image written by a buggy build cannot send a read
+   * out of bounds: every index slot names a live handle whose home is consistent, every live
+   * key lies inside the arena, and the counts agree. `fileCount` bounds the file ids.
+   */
+  static fromParts(parts: KeydirParts, fileCount: number): Keydir | string {
+    const n = parts.fileIds.length;
+    const slots = parts.index.length;
+    if (slots < MIN_CAPACITY || (slots & (slots - 1)) !== 0) return `index of ${slots} slots is not a power of two`;
+    if (parts.size * MAX_LOAD_DEN > slots * MAX_LOAD_NUM || parts.size > n) return `${parts.size} entries do not fit ${slots} slots and ${n} handles`;
+    let live = 0;
+    for (let h = 0; h < n; h++) {
+      if (parts.fileIds[h] === NO_FILE) continue;
+      live++;
+      if (parts.fileIds[h]! >= fileCount) return `handle ${h} names file ${parts.fileIds[h]} of ${fileCount}`;
+      if (parts.keyOffsets[h]! + parts.keyLengthsMinus1[h]! + 1 > parts.arena.length) return `key of handle ${h} runs past the arena`;
+    }
+    if (live !== parts.size) return `${live} live handles but ${parts.size} entries`;
+    let used = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      const stored = parts.index[slot]!;
+      if (stored === 0) continue;
+      used++;
+      if (stored > n || parts.fileIds[stored - 1] === NO_FILE) return `index slot ${slot} names a handle that is not live`;
+    }
+    if (used !== parts.size) return `${used} index slots used but ${parts.size} entries`;
+    // Every handle that is not live is on the free list, once: a bad chain would hand out a live handle.
+    const seen = new Uint8Array(n);
+    let free = 0;
+    for (let h = parts.freeHead; h !== NO_HANDLE; h = parts.keyOffsets[h]! | 0) {
+      if (h < 0 || h >= n || parts.fileIds[h] !== NO_FILE || seen[h] === 1) return `free list is broken at handle ${h}`;
+      seen[h] = 1;
+      free++;
+    }
+    if (free !== n - live) return `free list holds ${free} of ${n - live} free handles`;
+    if (parts.ordered !== undefined) {
+      if (parts.ordered.length !== parts.size) return `ordered index of ${parts.ordered.length} handles for ${parts.size} entries`;
+      for (const h of parts.ordered) {
+        if (h >= n || parts.fileIds[h] === NO_FILE || seen[h] === 2) return `ordered index names handle ${h} twice or not live`;
+        seen[h] = 2;
+      }
+    }
+    const kd = new Keydir(0);
+    kd.#adopt(parts);
+    return kd;
+  }
+
+  #adopt(p: KeydirParts): void {
+    const n = p.fileIds.length;
+    this.#capacity = n;
+    this.#highWater = n;
+    this.#fileIds = p.fileIds;
+    this.#offsets = p.offsets;
+    this.#valueSizes = p.valueSizes;
+    this.#timestamps = p.timestamps;
+    this.#hashes = p.hashes;
+    this.#keyOffsets = p.keyOffsets;
+    this.#keyLengthsMinus1 = p.keyLengthsMinus1;
+    this.#index = p.index;
+    this.#mask = p.index.length - 1;
+    this.#arena = p.arena;
+    this.#arenaUsed = p.arena.length;
+    this.#arenaGarbage = p.arenaGarbage;
+    this.#size = p.size;
+    this.#freeHead = p.freeHead;
+    this.#importedOrder = p.ordered;
+  }
+
   /** Removes everything and returns to the initial capacity (releasing the large arrays). */
   clear(): void {
     this.#reset();
@@ -287,6 +406,7 @@ export class Keydir {
 
   #reset(): void {
     this.#ordered = undefined;
+    this.#importedOrder = undefined;
     this.#highWater = 0;
     this.#allocateEntries(this.#initialCapacity);
     const slots = nextPowerOfTwo(Math.ceil((this.#initialCapacity * MAX_LOAD_DEN) / MAX_LOAD_NUM));
@@ -318,7 +438,7 @@ export class Keydir {
       this.#freeHead = this.#keyOffsets[handle]! | 0;
       return handle;
     }
-    if (this.#highWater === this.#capacity) this.#allocateEntries(this.#capacity * 2);
+    if (this.#highWater === this.#capacity) this.#allocateEntries(Math.max(MIN_CAPACITY, this.#capacity * 2)) // an adopted image may hold 0 rows;
     return this.#highWater++;
   }
 

@@ -13,6 +13,8 @@ import { FileTable } from './file-table.js';
 import { countHintEntries, readHint, readHintFile } from './hint-reader.js';
 import { extendHint } from './hint-coverage.js';
 import { Keydir } from './keydir.js';
+import type { ImageFile } from './keydir-image-format.js';
+import { readKeydirImage } from './keydir-image-reader.js';
 import type { TornTailReason } from './record-scanner.js';
 
 export interface TornTail {
@@ -47,6 +49,8 @@ export interface LoadResult {
   filesFromHints: number;
   /** Data-file bytes read because no hint covered them. */
   bytesScanned: number;
+  /** Files whose records came from the keydir image (0 iff it was missing, stale or damaged). */
+  filesFromImage: number;
 }
 
 /**
@@ -67,17 +71,19 @@ export function loadStore(dir: string, writable: boolean, onWarning?: (message: 
   }
   dataIds.sort(compareFileIds);
 
-  // Hints are read up front so the keydir can be sized once instead of growing through every doubling.
-  const hints = dataIds.map((id) => readHintFile(path.join(dir, hintFileName(id))));
-  const keydir = new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
+  const image = loadImage(dir, dataIds, onWarning);
+  // Hints are read up front so the keydir can be sized once instead of growing through every
+  // doubling; those of files the image covers whole are not read at all.
+  const hints = dataIds.map((id, i) => (fullyCovered(image?.files[i]) ? Buffer.alloc(0) : readHintFile(path.join(dir, hintFileName(id)))));
+  const keydir = image?.keydir ?? new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
   const table = new FileTable(keydir);
-  const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0 };
+  const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0, filesFromImage: 0 };
   try {
     dataIds.forEach((id, i) => {
       const file = DataFile.open(dir, id, table.nextIndex, writable);
       table.add(file);
       hintNames.delete(path.basename(file.hintPath));
-      loadFile(file, hints[i]!, table, writable, result);
+      loadFile(file, hints[i]!, table, writable, result, image?.files[i]);
     });
   } catch (err) {
     for (const file of table.files) file.close();
@@ -88,14 +94,50 @@ export function loadStore(dir: string, writable: boolean, onWarning?: (message: 
   return result;
 }
 
-function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable: boolean, result: LoadResult): void {
-  const hint = readHint(hintBytes, file.size, (e) => table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp));
+function loadFile(file: DataFile, hintBytes: Buffer, table: FileTable, writable: boolean, result: LoadResult, imaged?: ImageFile): void {
+  // Records below what the keydir image covers are in the keydir already: only newer ones apply.
+  const from = imaged === undefined ? 0 : startFromImage(file, imaged, result);
+  if (from === file.size) return;
+  const hint = readHint(hintBytes, file.size, (e) => {
+    if (e.offset >= from) table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp);
+  });
   file.hintCovered = hint.coveredSize;
   file.hintLength = hint.validLength;
   if (hint.coveredSize > 0) result.filesFromHints++;
   if (hint.coveredSize === file.size) return;
 
-  const outcome = extendHint(file, writable, (rec) => table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp));
+  const outcome = extendHint(file, writable, (rec) => {
+    if (rec.offset >= from) table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp);
+  });
   result.bytesScanned += outcome.validEnd - hint.coveredSize;
   if (outcome.tornBytes > 0) result.tornTails.push({ file: file.name, offset: outcome.validEnd, bytes: outcome.tornBytes, reason: outcome.tornReason ?? 'incomplete' });
+}
+
+// ---- the keydir image (keydir-image-reader.ts): one read instead of every hint ----
+
+/**
+ * The usable keydir image, or undefined. A damaged image is worth a warning; a missing or stale
+ * one is not (stores written before images, or not closed since the last write, have none).
+ */
+function loadImage(dir: string, dataIds: readonly FileId[], onWarning?: (message: string) => void) {
+  if (dataIds.length === 0) return undefined;
+  const image = readKeydirImage(dir, dataIds);
+  if ('keydir' in image) return image;
+  if (image.damaged) onWarning?.(`${image.reason}; loaded the keydir from the hint files instead (slower, same data)`);
+  return undefined;
+}
+
+function fullyCovered(imaged: ImageFile | undefined): boolean {
+  return imaged !== undefined && imaged.hintCovered === imaged.coveredSize;
+}
+
+/** Sets `file` up as the image left it; returns the offset from which its records must still be applied. */
+function startFromImage(file: DataFile, imaged: ImageFile, result: LoadResult): number {
+  file.liveBytes = imaged.liveBytes;
+  result.filesFromImage++;
+  if (imaged.coveredSize === file.size && fullyCovered(imaged)) {
+    file.hintCovered = imaged.hintCovered;
+    file.hintLength = imaged.hintLength;
+  }
+  return imaged.coveredSize;
 }

@@ -65,6 +65,19 @@ export class OrderedIndex {
     return this.#leaves.length * LEAF_MAX * 4 + separatorBytes;
   }
 
+  /** Every handle in key order (for the keydir image). */
+  sortedHandles(): Uint32Array {
+    let total = 0;
+    for (const n of this.#lengths) total += n;
+    const out = new Uint32Array(total);
+    let at = 0;
+    this.#leaves.forEach((leaf, i) => {
+      out.set(leaf.subarray(0, this.#lengths[i]!), at);
+      at += this.#lengths[i]!;
+    });
+    return out;
+  }
+
   /** Adds `handle` (REQUIRES: live in the keydir, not in the index). */
   insert(handle: number): void {
     const key = this.#order.keyView(handle);
