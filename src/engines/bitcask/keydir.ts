@@ -126,7 +126,7 @@ export class Keydir {
   }
 
   /**
-   * The key order of the live handles. The first call sorts them (O(n log n)); from then on
+   * The key order of the live handles. The first call sorts them (a radix sort); from then on
    * every insert and remove keeps it current, so scans never sort again.
    */
   ordered(): OrderedIndex {
@@ -143,7 +143,7 @@ export class Keydir {
       this.forEach((h) => {
         handles[n++] = h;
       });
-      this.#ordered = new OrderedIndex(this, sortHandles(this, handles));
+      this.#ordered = new OrderedIndex(this, sortHandles(handles, this.#arena, this.#keyOffsets, this.#keyLengthsMinus1));
     }
     return this.#ordered;
   }
@@ -337,39 +337,45 @@ export class Keydir {
    * key lies inside the arena, and the counts agree. `fileCount` bounds the file ids.
    */
   static fromParts(parts: KeydirParts, fileCount: number): Keydir | string {
-    const n = parts.fileIds.length;
-    const slots = parts.index.length;
+    // Locals, not property reads per iteration: these loops run over every handle and slot.
+    const { fileIds, keyOffsets, keyLengthsMinus1, index, ordered, size } = parts;
+    const n = fileIds.length;
+    const slots = index.length;
+    const arenaBytes = parts.arena.length;
     if (slots < MIN_CAPACITY || (slots & (slots - 1)) !== 0) return `index of ${slots} slots is not a power of two`;
-    if (parts.size * MAX_LOAD_DEN > slots * MAX_LOAD_NUM || parts.size > n) return `${parts.size} entries do not fit ${slots} slots and ${n} handles`;
+    if (size * MAX_LOAD_DEN > slots * MAX_LOAD_NUM || size > n) return `${size} entries do not fit ${slots} slots and ${n} handles`;
+    if (keyOffsets.length !== n || keyLengthsMinus1.length !== n) return 'columns of different lengths';
     let live = 0;
     for (let h = 0; h < n; h++) {
-      if (parts.fileIds[h] === NO_FILE) continue;
+      const f = fileIds[h]!;
+      if (f === NO_FILE) continue;
       live++;
-      if (parts.fileIds[h]! >= fileCount) return `handle ${h} names file ${parts.fileIds[h]} of ${fileCount}`;
-      if (parts.keyOffsets[h]! + parts.keyLengthsMinus1[h]! + 1 > parts.arena.length) return `key of handle ${h} runs past the arena`;
+      if (f >= fileCount) return `handle ${h} names file ${f} of ${fileCount}`;
+      if (keyOffsets[h]! + keyLengthsMinus1[h]! + 1 > arenaBytes) return `key of handle ${h} runs past the arena`;
     }
-    if (live !== parts.size) return `${live} live handles but ${parts.size} entries`;
+    if (live !== size) return `${live} live handles but ${size} entries`;
     let used = 0;
     for (let slot = 0; slot < slots; slot++) {
-      const stored = parts.index[slot]!;
+      const stored = index[slot]!;
       if (stored === 0) continue;
       used++;
-      if (stored > n || parts.fileIds[stored - 1] === NO_FILE) return `index slot ${slot} names a handle that is not live`;
+      if (stored > n || fileIds[stored - 1] === NO_FILE) return `index slot ${slot} names a handle that is not live`;
     }
-    if (used !== parts.size) return `${used} index slots used but ${parts.size} entries`;
+    if (used !== size) return `${used} index slots used but ${size} entries`;
     // Every handle that is not live is on the free list, once: a bad chain would hand out a live handle.
     const seen = new Uint8Array(n);
     let free = 0;
-    for (let h = parts.freeHead; h !== NO_HANDLE; h = parts.keyOffsets[h]! | 0) {
-      if (h < 0 || h >= n || parts.fileIds[h] !== NO_FILE || seen[h] === 1) return `free list is broken at handle ${h}`;
+    for (let h = parts.freeHead; h !== NO_HANDLE; h = keyOffsets[h]! | 0) {
+      if (h < 0 || h >= n || fileIds[h] !== NO_FILE || seen[h] === 1) return `free list is broken at handle ${h}`;
       seen[h] = 1;
       free++;
     }
     if (free !== n - live) return `free list holds ${free} of ${n - live} free handles`;
-    if (parts.ordered !== undefined) {
-      if (parts.ordered.length !== parts.size) return `ordered index of ${parts.ordered.length} handles for ${parts.size} entries`;
-      for (const h of parts.ordered) {
-        if (h >= n || parts.fileIds[h] === NO_FILE || seen[h] === 2) return `ordered index names handle ${h} twice or not live`;
+    if (ordered !== undefined) {
+      if (ordered.length !== size) return `ordered index of ${ordered.length} handles for ${size} entries`;
+      for (let i = 0; i < ordered.length; i++) {
+        const h = ordered[i]!;
+        if (h >= n || fileIds[h] === NO_FILE || seen[h] === 2) return `ordered index names handle ${h} twice or not live`;
         seen[h] = 2;
       }
     }

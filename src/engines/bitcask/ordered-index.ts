@@ -216,7 +216,77 @@ export class OrderedIndex {
   }
 }
 
-/** The live handles `handles` sorted by key (the index's build step). */
-export function sortHandles(order: KeyOrder, handles: Uint32Array): Uint32Array {
-  return handles.sort((a, b) => order.compareHandles(a, b));
+/** Ranges at most this long are finished by insertion sort instead of another radix pass. */
+const SMALL_RANGE = 24;
+
+/**
+ * Sorts `handles` by key, in place, and returns it: the index's build step. A comparison sort
+ * calls back into JS ~20 times per key at 1M keys (about 1 s with a comparator); this is an MSD
+ * radix sort on the key bytes, one counting pass per byte position over each range of keys that
+ * share a prefix, with no callback per comparison. (Under the machine's load the two measured
+ * alike at 200k keys; the radix sort's cost does not grow with log n.) `keyOffsets`/`keyLengthsMinus1` locate each handle's key in `arena`.
+ */
+export function sortHandles(handles: Uint32Array, arena: Uint8Array, keyOffsets: Uint32Array, keyLengthsMinus1: Uint16Array): Uint32Array {
+  const n = handles.length;
+  const scratch = new Uint32Array(n);
+  const counts = new Uint32Array(257);
+  const starts = new Uint32Array(257);
+  const byteAt = (h: number, depth: number): number => (depth <= keyLengthsMinus1[h]! ? arena[keyOffsets[h]! + depth]! + 1 : 0); // 0: key ended
+  const stack: number[] = [0, n, 0]; // lo, hi, depth
+  while (stack.length > 0) {
+    const depth = stack.pop()!;
+    const hi = stack.pop()!;
+    const lo = stack.pop()!;
+    if (hi - lo <= SMALL_RANGE) {
+      insertionSort(handles, lo, hi, depth, arena, keyOffsets, keyLengthsMinus1);
+      continue;
+    }
+    counts.fill(0);
+    for (let i = lo; i < hi; i++) counts[byteAt(handles[i]!, depth)]!++;
+    if (counts[0] === hi - lo) continue; // every key ended: all equal (cannot happen for unique keys)
+    let at = lo;
+    for (let b = 0; b < 257; b++) {
+      starts[b] = at;
+      at += counts[b]!;
+    }
+    for (let i = lo; i < hi; i++) {
+      const h = handles[i]!;
+      scratch[starts[byteAt(h, depth)]!++] = h;
+    }
+    handles.set(scratch.subarray(lo, hi), lo);
+    // Bucket 0 (keys ending here) is sorted; each byte bucket with more than one key recurses.
+    let start = lo + counts[0]!;
+    for (let b = 1; b < 257; b++) {
+      const c = counts[b]!;
+      if (c > 1) stack.push(start, start + c, depth + 1);
+      start += c;
+    }
+  }
+  return handles;
+}
+
+/** Sorts handles[lo, hi), whose keys share their first `depth` bytes. */
+function insertionSort(handles: Uint32Array, lo: number, hi: number, depth: number, arena: Uint8Array, keyOffsets: Uint32Array, keyLengthsMinus1: Uint16Array): void {
+  for (let i = lo + 1; i < hi; i++) {
+    const h = handles[i]!;
+    let j = i - 1;
+    while (j >= lo && compareFrom(handles[j]!, h, depth, arena, keyOffsets, keyLengthsMinus1) > 0) {
+      handles[j + 1] = handles[j]!;
+      j--;
+    }
+    handles[j + 1] = h;
+  }
+}
+
+function compareFrom(a: number, b: number, depth: number, arena: Uint8Array, keyOffsets: Uint32Array, keyLengthsMinus1: Uint16Array): number {
+  const la = keyLengthsMinus1[a]! + 1;
+  const lb = keyLengthsMinus1[b]! + 1;
+  const sa = keyOffsets[a]!;
+  const sb = keyOffsets[b]!;
+  const n = la < lb ? la : lb;
+  for (let i = depth; i < n; i++) {
+    const d = arena[sa + i]! - arena[sb + i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
 }
