@@ -45,7 +45,13 @@ const record = (figure, label, x) => {
   m.get(label).push(x);
 };
 const load = async (impl) => (await import(pathToFileURL(impl.dist).href)).openStore;
-const dirSize = (dir) => fs.readdirSync(dir).reduce((s, n) => s + (fs.statSync(path.join(dir, n), { throwIfNoEntry: false })?.size ?? 0), 0);
+/** Bytes of the files under `dir`, recursively (classic-level keeps its files in a subdirectory). */
+const dirSize = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).reduce((s, e) => {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) return s + dirSize(p);
+    return s + (fs.statSync(p, { throwIfNoEntry: false })?.size ?? 0);
+  }, 0);
 
 /** Fills a store of n keys through batches (the fill is not a figure). */
 async function fill(impl, dir, n) {
