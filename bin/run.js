@@ -2,8 +2,10 @@
 // The kvs command-line entry point. The everyday data commands (get, set, rm, count, ls) take the
 // quick path of dist/cli/quick-start.js, which reads their command line from oclif's manifest
 // without loading oclif; every other command line (and every mistake, --help, --version) runs
-// through oclif, which loads commands from dist/ via oclif.manifest.json.
-import {readFileSync} from 'node:fs'
+// through oclif, which loads commands from dist/ via oclif.manifest.json. The quick path runs
+// from its bundle (dist/quick/, scripts/bundle-quick.js) unless KVS_ENGINE_MODULES brings engines
+// that import kvs's own modules, or the bundle was not built.
+import {existsSync, readFileSync} from 'node:fs'
 import {fileURLToPath} from 'node:url'
 
 const manifest = JSON.parse(readFileSync(new URL('../oclif.manifest.json', import.meta.url), 'utf8'))
@@ -19,7 +21,9 @@ function commandFirst(argv) {
 }
 
 const args = commandFirst(process.argv.slice(2))
-const {runQuick} = await import('../dist/cli/quick-start.js')
+const bundle = new URL('../dist/quick/quick-start.js', import.meta.url)
+const useBundle = !process.env.KVS_ENGINE_MODULES && existsSync(bundle)
+const {runQuick} = await import(useBundle ? bundle.href : '../dist/cli/quick-start.js')
 if (!(await runQuick(manifest, args))) {
   const {execute} = await import('@oclif/core')
   // No user or dev plugins: kvs has none, and looking for them reads files under $HOME.

@@ -3,6 +3,7 @@
  * data directory, or the default), checks the options against what the engine supports, and
  * opens it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from './errors.js';
 import { DEFAULT_ENGINE, loadEngine, type EngineModule } from './registry.js';
@@ -102,8 +103,26 @@ export async function openStore(options: OpenOptions = {}): Promise<KvsEngine> {
   const sync = chooseSync(engineName, engine, options.sync);
   // Another process may create the store between our look and our marker: then its engine rules.
   if (engine.supports.directory && marker === undefined && createMarker(dir!, engineName).engine !== engineName) return openStore(options);
-  const opts = withWarning({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, options: options.options ?? {} }, options);
-  return openWaitingForLock(() => engine.open(opts), lockTimeoutMs);
+  const opts = withWarning({ dir: engine.supports.directory ? dir! : '', sync, syncIntervalMs, readOnly, url: options.url, existing: marker !== undefined, options: options.options ?? {} }, options);
+  const created = engine.supports.directory && marker === undefined;
+  try {
+    return await openWaitingForLock(() => engine.open(opts), lockTimeoutMs);
+  } catch (err) {
+    // A first open that failed before the engine wrote anything (a bad option, say) leaves no
+    // store behind: otherwise the marker would claim one whose files an engine must then find.
+    if (created) removeMarkerIfAlone(dir!);
+    throw err;
+  }
+}
+
+/** Removes the marker of `dir` iff it is the only entry there (nothing of a store was written beside it). */
+function removeMarkerIfAlone(dir: string): void {
+  try {
+    const entries = fs.readdirSync(dir);
+    if (entries.length === 1 && entries[0] === MARKER_FILE) fs.rmSync(path.join(dir, MARKER_FILE));
+  } catch {
+    // best effort: the open's own error is the one to report
+  }
 }
 
 /** `opts` with the caller's onWarning, if any (absent rather than undefined: exactOptionalPropertyTypes). */

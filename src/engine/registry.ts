@@ -209,7 +209,7 @@ registerEngine({
 });
 registerEngine({
   name: 'redis',
-  summary: 'Redis server over the network (--url / KVS_REDIS_URL): keys under a namespace, MULTI/EXEC batches, sorted SCAN',
+  summary: 'Redis server or Redis Cluster over the network (--url / KVS_REDIS_URL): keys under a namespace, MULTI/EXEC batches (per slot on a cluster), sorted SCAN',
   traits: {
     write: 'each set is a network round trip to the server, pipelined on one connection',
     batch: 'a batch is one `MULTI`/`EXEC` transaction: one round trip for all its keys',

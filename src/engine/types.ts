@@ -164,6 +164,12 @@ export interface EngineOpenOptions {
   readOnly: boolean;
   /** Location of a remote store (engines without `supports.directory`, e.g. redis://host:port); undefined when not given. */
   url: string | undefined;
+  /**
+   * True iff the directory's store marker was there before this open: the store exists, so the
+   * engine must find its files and never create them afresh (a missing database is CORRUPTION).
+   * Absent or false: the marker was written by this open (or there is none) and the engine may create its files.
+   */
+  existing?: boolean;
   /** Engine-specific tuning; each engine validates and documents its own keys. */
   options: Record<string, unknown>;
   /**

@@ -84,6 +84,21 @@ function record(store: KvsEngine, options: EngineOpenOptions): KvsEngine {
 }
 
 /** Registers the test engines once per process. */
+/** A loader of the memory engine whose opened stores `patch` changes (replacing a method, say). */
+function memoryWith(patch: (store: KvsEngine) => void) {
+  return async () => {
+    const memory = await loadEngine('memory');
+    return {
+      supports: memory.supports,
+      open: async (options: EngineOpenOptions) => {
+        const store = await memory.open(options);
+        patch(store);
+        return store;
+      },
+    };
+  };
+}
+
 export function registerTestEngines(): void {
   if (listEngines().some((e) => e.name === 'bench-recorder')) return;
   registerEngine({
@@ -97,42 +112,26 @@ export function registerTestEngines(): void {
   registerEngine({
     name: 'bench-failing',
     summary: 'memory engine whose sets fail after a while (tests only)',
-    load: async () => {
-      const memory = await loadEngine('memory');
-      return {
-        supports: memory.supports,
-        open: async (options) => {
-          const store = await memory.open(options);
-          let sets = 0;
-          const set = store.set.bind(store);
-          store.set = async (key, value) => {
-            if (++sets > FAIL_AFTER_SETS) throw new Error('disk on fire (deliberate test failure)');
-            return set(key, value);
-          };
-          return store;
-        },
+    load: memoryWith((store) => {
+      let sets = 0;
+      const set = store.set.bind(store);
+      store.set = async (key, value) => {
+        if (++sets > FAIL_AFTER_SETS) throw new Error('disk on fire (deliberate test failure)');
+        return set(key, value);
       };
-    },
+    }),
   });
   registerEngine({
     name: 'bench-slow',
     summary: 'memory engine whose gets wait a timer tick (tests only)',
     traits: { read: SLOW_READ_TRAIT },
-    load: async () => {
-      const memory = await loadEngine('memory');
-      return {
-        supports: memory.supports,
-        open: async (options) => {
-          const store = await memory.open(options);
-          const get = store.get.bind(store);
-          store.get = async (key) => {
-            await new Promise((resolve) => setTimeout(resolve, 1));
-            return get(key);
-          };
-          return store;
-        },
+    load: memoryWith((store) => {
+      const get = store.get.bind(store);
+      store.get = async (key) => {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        return get(key);
       };
-    },
+    }),
   });
   registerEngine({
     name: 'bench-broken',

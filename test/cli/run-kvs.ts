@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { removeTempStoreDirs, tempStoreDir } from '../support/temp-store-dir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'run.js');
@@ -54,15 +54,7 @@ export function kvs(args: readonly string[], options: RunOptions): Promise<KvsRe
   });
 }
 
-const made: string[] = [];
+/** A fresh empty directory, removed by `removeTempDirs` or after the test file. */
+export const tempDir = (): string => tempStoreDir('cli');
 
-/** A fresh empty directory, removed by `removeTempDirs`. */
-export function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-cli-'));
-  made.push(dir);
-  return dir;
-}
-
-export function removeTempDirs(): void {
-  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
-}
+export const removeTempDirs = removeTempStoreDirs;

@@ -7,13 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore, type KvsEngine } from '../../src/index.js';
 import { historyPath, HISTORY_SIZE, loadHistory } from '../../src/shell/history.js';
 import { runSession } from '../../src/shell/session.js';
+import { tempStoreDir } from '../support/temp-store-dir.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-shell-'));
-afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+const tmp = tempStoreDir('shell');
 
 interface Run {
   code: number;

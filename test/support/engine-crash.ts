@@ -6,28 +6,23 @@
  * Every temporary directory and child of a test file is removed or killed after that file.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
 import { openStore, type KvsEngine, type SyncPolicy } from '../../src/index.js';
+import { tempStoreDir } from './temp-store-dir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST_INDEX = path.join(ROOT, 'dist', 'index.js');
 
-const temps: string[] = [];
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** A fresh temporary directory, removed after the file's tests. */
+/** A fresh temporary directory named after `prefix` (`kvs-<label>-`), removed after the file's tests. */
 export function tempDir(prefix: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  temps.push(dir);
-  return dir;
+  return tempStoreDir(prefix.replace(/^kvs-/, '').replace(/-$/, ''));
 }
 
 /** A new `engine` store in a fresh temporary directory. */

@@ -118,14 +118,17 @@ export function freshCopy(ref: ReferenceStore, label = 'case'): string {
   return to;
 }
 
-/** Every file below `dir` (relative path -> sha1 of its bytes), LOCK files left out. */
+/**
+ * Every file below `dir` (relative path -> sha1 of its bytes), LOCK files left out, and LevelDB's
+ * info log (LOG, LOG.old): LevelDB rewrites it at every open attempt, and it holds no data.
+ */
 export function snapshotDir(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (sub: string): void => {
     for (const entry of fs.readdirSync(path.join(dir, sub), { withFileTypes: true })) {
       const rel = path.join(sub, entry.name);
       if (entry.isDirectory()) walk(rel);
-      else if (entry.isFile() && entry.name !== 'LOCK') out.set(rel, createHash('sha1').update(fs.readFileSync(path.join(dir, rel))).digest('hex'));
+      else if (entry.isFile() && entry.name !== 'LOCK' && !/^LOG(\.old)?$/.test(entry.name)) out.set(rel, createHash('sha1').update(fs.readFileSync(path.join(dir, rel))).digest('hex'));
     }
   };
   walk('');

@@ -19,6 +19,8 @@ export interface RedisServer {
   url: string;
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its directory. Idempotent. */
   stop(): Promise<void>;
+  /** SIGKILLs the server (a crash: no shutdown, no final save) and waits for it to exit; `stop()` still cleans up. */
+  kill(): Promise<void>;
 }
 
 export interface RedisServerOptions {
@@ -74,6 +76,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         stopped ??= kill(child).then(() => fs.rmSync(dir, { recursive: true, force: true }));
         return stopped;
       },
+      kill: () => kill(child, 'SIGKILL'),
     };
   }
   const reason = lastError instanceof Error ? lastError.message : String(lastError);
@@ -113,7 +116,7 @@ function ping(port: number, password: string | undefined): Promise<boolean> {
   });
 }
 
-function kill(child: ChildProcess): Promise<void> {
+function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const force = setTimeout(() => child.kill('SIGKILL'), 5000);
@@ -121,6 +124,6 @@ function kill(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }

@@ -1,7 +1,9 @@
 /**
- * Temporary store directories for engine tests, removed after the test file that made them
- * (vitest gives each test file its own copy of this module), and small helpers over them.
- * Engine-specific helpers (test/engines/<engine>/store-dir.ts) build on these.
+ * The one temporary-directory helper of the tests: directories under the OS temp dir, removed
+ * after the test file that made them (vitest gives each test file its own copy of this module), or
+ * earlier by `removeTempStoreDirs`; and small helpers over stores in them. The CLI, engine and
+ * crash helpers (test/cli/run-kvs.ts, test/support/engine-crash.ts, test/engines/<engine>/store-dir.ts)
+ * build on these.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,6 +21,11 @@ export function tempStoreDir(label: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kvs-${label}-`));
   roots.push(dir);
   return dir;
+}
+
+/** Removes every directory made so far by `tempStoreDir` (for files that clean up after each test). */
+export function removeTempStoreDirs(): void {
+  for (const root of roots.splice(0)) fs.rmSync(root, { recursive: true, force: true });
 }
 
 /** Copies the regular files of store `from` into directory `to`, all but LOCK (a copy is not open anywhere); returns `to`. */

@@ -18,7 +18,8 @@ import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
 import { GroupSync } from '../shared/group-sync.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
-import { formatFileId } from './file-names.js';
+import { dataFileName, formatFileId } from './file-names.js';
+import { sameEntries, writeFileSet } from './file-set.js';
 import { extendHint } from './hint-coverage.js';
 import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
 import { BackgroundTurns } from './background-turns.js';
@@ -28,6 +29,7 @@ import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
 import { writeKeydirImage } from './keydir-image-writer.js';
 import { mergeFiles } from './merge.js';
+import { abandonMerge } from './merge-rollback.js';
 import { POLICY_CHECK_BYTES, shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
 import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
@@ -93,12 +95,18 @@ export class BitcaskEngine extends BaseEngine {
   /** The active file's bytes known durable (size when its last fsync began). */
   #activeSyncedTo = 0;
   #policyCheckedAt = 0;
+  /** Generation of the file set (FILESET) last written or read; each rewrite takes the next. */
+  #fileSetGeneration = 0;
+  /** Names of the data files the FILESET on disk lists (as of this process's last write of it). */
+  #listedFiles = new Set<string>();
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
   readonly #onWarning: ((message: string) => void) | undefined;
   /** Data files whose keys open took from the keydir image (0: the image was missing, stale or damaged). */
   readonly #filesFromImage: number;
+  /** True while the keydir image on disk still describes the store exactly: close need not rewrite it. */
+  #imageCurrent: boolean;
 
   private constructor(dir: string, opts: EngineOpenOptions, options: BitcaskOptions, lock: DirectoryLock | undefined, started: number) {
     super(opts);
@@ -112,6 +120,7 @@ export class BitcaskEngine extends BaseEngine {
     this.#table = loaded.table;
     this.#tornTails = loaded.tornTails;
     this.#filesFromImage = loaded.filesFromImage;
+    this.#imageCurrent = loaded.imageExact;
     this.#turns = new BackgroundTurns(Math.min(MAX_TURN_BYTES, Math.max(MIN_TURN_BYTES, options.maxFileSize >>> 4)), options.maxFileSize >>> 2);
     this.#groupSync = new GroupSync(async () => {
       const file = this.#active!;
@@ -125,6 +134,8 @@ export class BitcaskEngine extends BaseEngine {
       // Recovery hints what it scans, so this re-reads nothing unless recovery left a gap.
       if (this.#active.hintCovered < this.#active.size) extendHint(this.#active, true);
       this.#activeHint = { from: this.#active.hintCovered, builder: new HintChunkBuilder() };
+      this.#fileSetGeneration = loaded.fileSet?.generation ?? 0;
+      if (loaded.fileSet === undefined || !sameEntries(loaded.fileSet.entries, this.#table.fileSetEntries(this.#active))) this.#saveFileSet();
       if (opts.sync === 'interval') {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
@@ -273,12 +284,26 @@ export class BitcaskEngine extends BaseEngine {
    */
   #rotate(): DataFile {
     const sealed = this.#active!;
-    const pending = this.#takeActiveHint();
     if (this.#sync !== 'never' && this.#activeSyncedTo < sealed.size) this.#syncActiveNow();
+    let next: DataFile;
+    try {
+      next = this.#newActiveFile();
+    } catch (err) {
+      throw ioError(`could not start a new data file in ${this.#dir}`, err);
+    }
+    try {
+      this.#saveFileSet(next); // records the sealed length before anything is appended to the new file
+    } catch (err) {
+      this.#table.delete(next);
+      next.remove(); // empty, and never listed: the sealed file stays the active one
+      throw ioError(`could not start data file ${next.name} (the file set was not updated)`, err);
+    }
+    // The new file is listed: from here on nothing can fail, and `sealed` is sealed at its length.
+    const pending = this.#takeActiveHint();
     const durable = this.#activeSyncedTo >= sealed.size;
     if (!durable) this.#unsyncedSealed.add(sealed);
     this.#unsynced = false;
-    this.#active = this.#newActiveFile();
+    this.#active = next;
     this.#activeSyncedTo = 0;
     this.#activeHint = { from: 0, builder: new HintChunkBuilder() };
     if (pending !== undefined) this.#inBackground(() => this.#writeHintChunk(sealed, pending, durable));
@@ -331,7 +356,15 @@ export class BitcaskEngine extends BaseEngine {
     }
   }
 
+  /** Rewrites FILESET from the file table: `active` ACTIVE, `merged` MERGED, every other published file SEALED. */
+  #saveFileSet(active = this.#active, merged?: ReadonlySet<DataFile>): void {
+    const entries = this.#table.fileSetEntries(active, merged);
+    writeFileSet(this.#dir, { generation: ++this.#fileSetGeneration, entries });
+    this.#listedFiles = new Set(entries.map((e) => dataFileName(e.id)));
+  }
+
   #newActiveFile(): DataFile {
+    this.#imageCurrent = false;
     const last = this.#table.files.at(-1);
     const file = DataFile.create(this.#dir, { major: (last?.id.major ?? 0) + 1, minor: 0 }, this.#table.nextIndex);
     this.#table.add(file);
@@ -340,6 +373,7 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   #append(file: DataFile, chunks: Buffer[]): void {
+    this.#imageCurrent = false;
     try {
       file.append(chunks);
     } catch (err) {
@@ -459,7 +493,29 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
-      const result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, this.#turns, () => this.#syncNewerThan(sealed));
+      this.#imageCurrent = false;
+      let listed = false;
+      const beforeDelete = async (): Promise<void> => {
+        await this.#syncNewerThan(sealed);
+        this.#saveFileSet(this.#active, new Set(sealed)); // the outputs replace the inputs from here on
+        listed = true;
+      };
+      let result: Awaited<ReturnType<typeof mergeFiles>>;
+      try {
+        result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, this.#turns, beforeDelete);
+      } catch (err) {
+        // No FILESET lists the outputs: the inputs still hold everything, so give the outputs'
+        // space back now. Outputs a rotation has listed SEALED meanwhile (they are published
+        // before beforeDelete) are complete: they stay, and the next merge takes them as inputs.
+        const outputs = this.#table.files.filter((f) => f.id.major === major && f.id.minor >= firstMinor);
+        if (!listed && !outputs.some((f) => this.#listedFiles.has(f.name))) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
+        throw err;
+      }
+      try {
+        this.#saveFileSet(); // drops the deleted inputs; if this fails, their MERGED entries are harmless until the next rewrite
+      } catch (err) {
+        this.#lastBackgroundError = err;
+      }
       const bytesAfter = this.#diskBytes();
       const reclaimedBytes = Math.max(0, bytesBefore - bytesAfter);
       this.#mergeCount++;
@@ -550,6 +606,28 @@ export class BitcaskEngine extends BaseEngine {
     };
   }
 
+  /**
+   * Hints the active file at close (it is durable already): the recorded entries, or a scan of
+   * the gap an unwritten chunk left. On a full disk the hint, only a shortcut for the next open,
+   * is given up, so close still succeeds.
+   */
+  #coverActive(active: DataFile): void {
+    try {
+      const pending = this.#activeHint!;
+      if (pending.from === active.hintCovered && pending.builder.entryCount > 0) {
+        const chunk = pending.builder.finish(active.size);
+        appendHintChunk(active.hintPath, active.hintLength, chunk, false);
+        active.hintLength += chunk.length;
+        active.hintCovered = active.size;
+      } else if (active.hintCovered < active.size) {
+        extendHint(active, true); // an earlier chunk was not written: scan the gap
+      }
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
+    }
+  }
+
   protected async _close(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
@@ -562,19 +640,12 @@ export class BitcaskEngine extends BaseEngine {
         // then the recorded hint entries, so the next open reads no values. The hint needs no
         // fsync of its own (see #writeHintChunk): a `kvs set` under 'always' costs one fsync.
         if (this.#activeSyncedTo < active.size) this.#syncActiveNow();
-        const pending = this.#activeHint!;
-        if (pending.from === active.hintCovered && pending.builder.entryCount > 0) {
-          const chunk = pending.builder.finish(active.size);
-          appendHintChunk(active.hintPath, active.hintLength, chunk, false);
-          active.hintLength += chunk.length;
-          active.hintCovered = active.size;
-        } else if (active.hintCovered < active.size) {
-          extendHint(active, true); // an earlier chunk was not written: scan the gap
-        }
+        this.#coverActive(active);
         for (const file of this.#unsyncedSealed) if (this.#table.byIndex(file.index) === file) file.fsync();
         this.#unsyncedSealed.clear();
-        // Every file is durable to its length now, so the image may say it covers them.
-        const failed = writeKeydirImage(this.#dir, this.#keydir, this.#table.files);
+        // Every file is durable to its length now, so the image may say it covers them. An image
+        // that still describes the store exactly (nothing written since open) is left as it is.
+        const failed = this.#imageCurrent ? undefined : writeKeydirImage(this.#dir, this.#keydir, this.#table.files);
         if (failed !== undefined) this.#onWarning?.(failed);
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so

@@ -74,6 +74,11 @@ export class DataFile {
     return this.#path;
   }
 
+  /** True iff the file has its real name (false for a merge output not yet published). */
+  get published(): boolean {
+    return path.basename(this.#path) === this.name;
+  }
+
   get fd(): number {
     return this.#fd;
   }
@@ -159,8 +164,8 @@ export class DataFile {
   /**
    * Damage found by a read after open. Open checks only what no hint covers, so the advice is
    * to restore the file, or to drop its hint so the next open scans it and reports the damage
-   * the way open-time recovery does (a damaged last record is cut with a warning; damage with
-   * valid records after it stops the open with both offsets).
+   * the way open-time recovery does (a damaged last record of the active file is cut with a
+   * warning; damage in a sealed file, or with valid records after it, stops the open).
    */
   #corrupt(offset: number, reason: string): KvsError {
     const hint = path.basename(this.hintPath);
@@ -168,7 +173,7 @@ export class DataFile {
       ErrorCodes.CORRUPTION,
       `bitcask data file ${this.name} is corrupt at byte offset ${offset}: ${reason}; nothing was changed. ` +
         `Restore ${this.name} from a backup, or close the store and delete ${hint} (if present) so that the next open rescans ${this.name}: ` +
-        `it then cuts off a damaged last record (with a warning) or refuses to open, naming where the damage starts and where valid records resume`,
+        `it then cuts off a damaged last record of the active file (with a warning), or refuses to open, naming where the damage is (in a sealed file, or with valid records after it)`,
       { details: { file: this.name, offset } },
     );
   }

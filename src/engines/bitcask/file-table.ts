@@ -4,6 +4,7 @@
  */
 import type { DataFile } from './data-file.js';
 import { compareFileIds } from './file-names.js';
+import type { FileSetEntry } from './file-set.js';
 import type { Keydir } from './keydir.js';
 import { FLAG_TOMBSTONE, HEADER_SIZE } from './record-format.js';
 
@@ -60,6 +61,17 @@ export class FileTable {
       else kd.insert(key, file.index, offset, valueSize, timestamp);
     }
     return h >= 0;
+  }
+
+  /**
+   * The file set describing the published files: `active` ACTIVE, those in `merged` MERGED (a
+   * published merge made them obsolete), the rest SEALED at their current length. Unpublished
+   * merge outputs are left out: a crash deletes them.
+   */
+  fileSetEntries(active: DataFile | undefined, merged: ReadonlySet<DataFile> = new Set()): FileSetEntry[] {
+    return this.#ordered
+      .filter((f) => f.published)
+      .map((f) => ({ id: f.id, state: f === active ? 'active' : merged.has(f) ? 'merged' : 'sealed', size: f.size }));
   }
 
   /** Total bytes of the data files. */

@@ -35,6 +35,11 @@ export interface HintOutcome {
   validLength: number;
   /** Why reading stopped early, or undefined iff every byte was a valid chunk. */
   stoppedBecause?: string;
+  /**
+   * Present iff reading stopped at a valid chunk covering more than the data file holds: the
+   * bytes that chunk covers. Hints only cover fsynced bytes, so the data file lost some.
+   */
+  coveredBeyondData?: number;
 }
 
 /** True iff `count` entries fill [start, end) exactly, each with a sane key size. */
@@ -104,8 +109,9 @@ export function readHint(buf: Buffer, dataSize: number, onEntry: (e: HintEntry) 
     if (bodySize > buf.length - bodyStart) return stop('chunk body runs past the end of the file');
     const crc = zlib.crc32(buf.subarray(bodyStart, bodyStart + bodySize), zlib.crc32(buf.subarray(at, at + CHUNK_CRC_OFFSET)));
     if (crc !== buf.readUInt32LE(at + CHUNK_CRC_OFFSET)) return stop('chunk checksum mismatch');
-    if (covered < coveredSize || covered > dataSize) return stop(`chunk covers ${covered} bytes of a ${dataSize}-byte data file`);
     if (!bodyIsWellFormed(buf, bodyStart, bodyStart + bodySize, count)) return stop('chunk entries do not fit its body');
+    if (covered < coveredSize) return stop(`chunk coverage shrinks from ${coveredSize} to ${covered} bytes`);
+    if (covered > dataSize) return { ...stop(`chunk covers ${covered} bytes of a ${dataSize}-byte data file`), coveredBeyondData: covered };
     deliverBody(buf, bodyStart, bodyStart + bodySize, onEntry);
     coveredSize = covered;
     at = bodyStart + bodySize;

@@ -85,7 +85,9 @@ function findValidRecordAfter(fd: number, from: number, fileSize: number): numbe
 
 /**
  * Scans `fd` from `start` to `fileSize`, calling `onRecord` for each committed record.
- * Throws CORRUPTION (naming `fileName` and the offset) for a bad record that is not the tail.
+ * Throws CORRUPTION (naming `fileName` and the offset) for a bad record that is not the tail,
+ * and for any bad record at all unless `tornTailAllowed` (only the active file, the one a
+ * crash can interrupt, may end in a torn tail; a sealed file was complete and fsynced).
  */
 export function scanRecords(
   fd: number,
@@ -93,6 +95,7 @@ export function scanRecords(
   fileSize: number,
   start: number,
   onRecord: (rec: ScannedRecord) => void,
+  tornTailAllowed = true,
 ): ScanOutcome {
   let buf = Buffer.allocUnsafe(CHUNK);
   let bufStart = start; // file offset of buf[0]
@@ -130,10 +133,12 @@ export function scanRecords(
       throw new KvsError(
         ErrorCodes.CORRUPTION,
         `bitcask data file ${fileName} is corrupt at byte offset ${pos} (${reason}) and valid records follow from offset ${next}; ` +
-          `nothing was changed. Restore the file from a backup, or truncate it at ${pos} to keep what precedes the damage (what follows is then lost)`,
+          `nothing was changed. Restore the file from a backup` +
+          (tornTailAllowed ? `, or truncate it at ${pos} to keep what precedes the damage (what follows is then lost)` : ''),
         { details: { file: fileName, offset: pos, nextValidOffset: next } },
       );
     }
+    if (!tornTailAllowed) throw sealedDamage(fileName, pos, reason);
     const validEnd = batchStart >= 0 ? batchStart : pos;
     return { validEnd, tornBytes: fileSize - validEnd, tornReason: kind };
   };
@@ -170,5 +175,16 @@ export function scanRecords(
     pos += size;
   }
   if (batchStart < 0) return { validEnd: pos, tornBytes: fileSize - pos };
+  if (!tornTailAllowed) throw sealedDamage(fileName, batchStart, 'the file ends inside a batch');
   return { validEnd: batchStart, tornBytes: fileSize - batchStart, tornReason: 'unfinished-batch' };
+}
+
+/** Damage at the end of a sealed file: a crash cannot leave a torn tail there, so nothing is cut. */
+function sealedDamage(fileName: string, offset: number, reason: string): KvsError {
+  return new KvsError(
+    ErrorCodes.CORRUPTION,
+    `bitcask data file ${fileName} is corrupt at byte offset ${offset} (${reason}); it is a sealed file, written completely and fsynced before a newer file was started, ` +
+      `so this is damage, not a write cut short by a crash. Nothing was changed. Restore ${fileName} from a backup`,
+    { details: { file: fileName, offset } },
+  );
 }

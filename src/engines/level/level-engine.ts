@@ -13,13 +13,14 @@ import { BaseEngine } from '../../engine/base-engine.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
 import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
 import { copyWrites, WritePipeline } from '../shared/write-pipeline.js';
-import { mapLevelError } from './level-errors.js';
+import { LEVEL_SALVAGE, mapLevelError } from './level-errors.js';
+import { checkTables } from './table-check.js';
 
 export const levelSupports: Supports = {
   persistent: true,
@@ -75,12 +76,18 @@ export class LevelEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<LevelEngine> {
     const tuning = parseEngineOptions('level', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, LEVEL_SUBDIR);
-    if (opts.readOnly) requireDatabase(opts.dir, dbDir, 'LevelDB');
+    const createIfMissing = await mayCreateDatabase(opts, dbDir, 'level', 'LevelDB', LEVEL_SALVAGE);
+    if (!createIfMissing) {
+      // LevelDB through classic-level checks no checksums on reads, and skips damaged log
+      // records: every log record and table block is checked here, before LevelDB reads them.
+      checkLogs(opts, dbDir, 'LevelDB');
+      await checkTables(opts.dir, dbDir);
+    }
     const db: Db = new ClassicLevel<Buffer, Buffer>(dbDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
     try {
       // classic-level has no read-only mode: a read-only open still takes LevelDB's LOCK, so it
       // fails with LOCKED while a writer holds the store.
-      await db.open({ ...tuning, createIfMissing: !opts.readOnly });
+      await db.open({ ...tuning, createIfMissing });
     } catch (err) {
       throw mapLevelError(err, 'opening the store', dbDir);
     }

@@ -5,6 +5,10 @@
  */
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { lockHolderPid } from '../shared/abstract-level.js';
+
+/** LevelDB's folder inside the store directory (the engine's LEVEL_SUBDIR). */
+const LEVEL_SUBDIR = 'leveldb';
 
 interface LevelError {
   code?: unknown;
@@ -25,6 +29,9 @@ function innermost(err: unknown): { code: string; message: string } {
   return { code, message };
 }
 
+/** How to salvage a LevelDB store whose CURRENT or MANIFEST is damaged, beyond a backup. */
+export const LEVEL_SALVAGE = 'let ClassicLevel.repair(<dir>/leveldb) rebuild its manifest from the tables and logs (on a copy first)';
+
 /**
  * A KvsError for a LevelDB failure while doing `what` on the database in `dbDir`.
  * REQUIRES: `dbDir` is the LevelDB folder (holding LOCK, CURRENT, *.ldb, *.log).
@@ -32,32 +39,37 @@ function innermost(err: unknown): { code: string; message: string } {
 export function mapLevelError(err: unknown, what: string, dbDir: string): KvsError {
   if (err instanceof KvsError) return err;
   const { code, message } = innermost(err);
+  const dir = path.dirname(dbDir);
   const lockFile = path.join(dbDir, 'LOCK');
   if (code === 'LEVEL_LOCKED' || /\block\b.*(already held|temporarily unavailable|no locks available)/i.test(message)) {
     const here = /already held by process/i.test(message);
+    const pid = here ? process.pid : lockHolderPid(lockFile);
+    const holder = pid === undefined ? 'another process' : `process ${pid}`;
     return new KvsError(
       ErrorCodes.LOCKED,
       here
-        ? `${path.dirname(dbDir)} is already open in this process (LevelDB holds ${lockFile}); close the other handle first, or reuse it`
-        : `${path.dirname(dbDir)} is in use by another process (it holds ${lockFile}); close it or wait for it to finish (\`fuser ${lockFile}\` names it), then retry`,
-      { cause: err, details: { dir: path.dirname(dbDir), file: lockFile, sameProcess: here } },
+        ? `${dir} is already open in this process (LevelDB holds ${lockFile}); close the other handle first, or reuse it`
+        : `${dir} is in use by ${holder} (it holds ${lockFile}); close it or wait for it to finish, then retry`,
+      { cause: err, details: { dir, file: lockFile, sameProcess: here, ...(here ? { holder: 'this-process' } : {}), ...(pid === undefined ? {} : { pid }) } },
     );
   }
-  if (code === 'LEVEL_CORRUPTION' || /^Corruption:/i.test(message)) {
-    const file = /(\S+\.(?:ldb|sst|log)|MANIFEST-\d+|CURRENT)\b/.exec(message)?.[1];
-    const where = file === undefined ? dbDir : path.isAbsolute(file) ? file : path.join(dbDir, file);
-    return new KvsError(
-      ErrorCodes.CORRUPTION,
-      `LevelDB found corrupt data in ${where} while ${what}: ${message}; restore the store from a backup (ClassicLevel.repair can salvage what is readable)`,
-      { cause: err, details: { dir: path.dirname(dbDir), file: where } },
-    );
+  const named = /(\S+\.(?:ldb|sst|log)|MANIFEST-\d+|CURRENT)\b/.exec(message)?.[1];
+  const file = named === undefined ? undefined : path.relative(dir, path.isAbsolute(named) ? named : path.join(dbDir, path.basename(named)));
+  if (code === 'LEVEL_CORRUPTION' || /^Corruption:/i.test(message)) return corrupt(err, what, dir, file ?? LEVEL_SUBDIR, message);
+  // A file the database needs is gone (CURRENT naming a missing manifest, a missing table): damage, not an I/O failure.
+  if (file !== undefined && /No such file or directory|NotFound|not found/i.test(message)) return corrupt(err, what, dir, file, message);
+  if (code === 'LEVEL_NOT_FOUND' || /does not exist \(create_if_missing is false\)/.test(message)) return corrupt(err, what, dir, path.join(LEVEL_SUBDIR, 'CURRENT'), message);
+  if (/No space left on device/i.test(message)) {
+    return new KvsError(ErrorCodes.IO_ERROR, `the disk holding ${dbDir} is full (while ${what}): free space and retry; the store reopens once there is room`, { cause: err, details: { dir, errno: 'ENOSPC' } });
   }
-  if (code === 'LEVEL_NOT_FOUND' || /does not exist \(create_if_missing is false\)/.test(message)) {
-    return new KvsError(
-      ErrorCodes.STORE_NOT_FOUND,
-      `no LevelDB database in ${dbDir} (${message}); the store marker is there but its data folder is missing: restore it, or remove the directory and start afresh`,
-      { cause: err, details: { dir: path.dirname(dbDir) } },
-    );
-  }
-  return new KvsError(ErrorCodes.IO_ERROR, `LevelDB failed while ${what} in ${dbDir}: ${message}`, { cause: err, details: { dir: path.dirname(dbDir) } });
+  return new KvsError(ErrorCodes.IO_ERROR, `LevelDB failed while ${what} in ${dbDir}: ${message}`, { cause: err, details: { dir } });
+}
+
+/** CORRUPTION naming `file` (relative to the store directory `dir`) for LevelDB's `message`. */
+function corrupt(err: unknown, what: string, dir: string, file: string, message: string): KvsError {
+  return new KvsError(
+    ErrorCodes.CORRUPTION,
+    `LevelDB found ${path.join(dir, file)} damaged or missing while ${what} (${message}); restore the store from a backup, or ${LEVEL_SALVAGE}`,
+    { cause: err, details: { dir, file, path: path.join(dir, file) } },
+  );
 }

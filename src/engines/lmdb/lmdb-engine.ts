@@ -20,6 +20,7 @@ import type { CheckedOp } from '../../engine/validate.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { pagedScan, type Entry } from '../shared/resumable-scan.js';
+import { awaitStoreFiles, missingStoreFiles } from '../shared/existing-store.js';
 import { KeySpace } from './key-space.js';
 import { checkDataFile, mapLmdbError } from './lmdb-errors.js';
 import { parseLmdbOptions } from './options.js';
@@ -72,11 +73,15 @@ export class LmdbEngine extends BaseEngine {
     this.#envSync = new DeferredSync(() => this.#syncEnv(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
-  static open(opts: EngineOpenOptions): LmdbEngine {
+  /**
+   * Opens `<dir>/data.mdb`. A new store creates it; an existing one (the marker was there, or a
+   * read-only open) must have it: LMDB would start an empty file, so its absence is CORRUPTION.
+   */
+  static async open(opts: EngineOpenOptions): Promise<LmdbEngine> {
     const mapSize = parseLmdbOptions(opts.options);
     const file = path.join(opts.dir, LMDB_FILE);
-    if (opts.readOnly && !fs.existsSync(file)) {
-      throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no LMDB data file at ${file}; the store marker is there but the data file is missing: restore it, or write to the store to create it`, { details: { file } });
+    if ((opts.existing === true || opts.readOnly) && !(await awaitStoreFiles(opts.dir, () => fs.existsSync(file)))) {
+      throw missingStoreFiles({ dir: opts.dir, engine: 'lmdb', library: 'LMDB', file: LMDB_FILE, found: fs.existsSync(`${file}-lock`) ? `${LMDB_FILE}-lock (which holds no data)` : '' });
     }
     checkDataFile(file);
     let root: RootDatabase | undefined;

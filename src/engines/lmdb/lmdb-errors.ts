@@ -8,7 +8,9 @@
  *   mapsize:u64 @40 | free-db page size:u32 @48 ...
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { unwritableDirError } from '../../engine/write-access.js';
 
 const MAGIC = 0xbeefc0de;
 const MAGIC_OFFSET = 24;
@@ -65,6 +67,11 @@ export function mapLmdbError(err: unknown, what: string, file: string): KvsError
   }
   if (/MDB_READERS_FULL/.test(message)) {
     return new KvsError(ErrorCodes.LOCKED, `${file} has too many open readers (MDB_READERS_FULL); close other processes using it, or remove stale readers with mdb_stat -rr, then retry`, { cause: err, details });
+  }
+  if (/Read-only file system|Permission denied|Operation not permitted/i.test(message)) {
+    const errno = /Read-only/i.test(message) ? 'EROFS' : /Permission/i.test(message) ? 'EACCES' : 'EPERM';
+    const refused = unwritableDirError(path.dirname(file), Object.assign(new Error(message), { code: errno, path: `${file}-lock` }));
+    if (refused !== undefined) return new KvsError(refused.code, `${refused.message}; ${path.basename(file)} itself is intact, LMDB only needs to write its lock file beside it`, { cause: err, details: { ...refused.details, ...details } });
   }
   if (/MDB_MAP_FULL|No space left/i.test(message)) {
     return new KvsError(ErrorCodes.IO_ERROR, `${file} is full (${message}) while ${what}; free disk space, or raise the mapSize option`, { cause: err, details });

@@ -1,27 +1,26 @@
 /**
- * The background worker: flushes and compactions, one job at a time, in slices that return to the
- * event loop so that reads and writes interleave; a job's result shows once a manifest edit installs it.
- * Concurrency: one event loop; shareTurn() keeps writes on the microtask queue from starving slices.
+ * The background worker: flushes and compactions. Their tables are written on a worker_thread
+ * (compaction/thread-client.ts; or, with `backgroundThread: false`, in slices on the event loop);
+ * what stays here is small and synchronous: picking, the manifest edit that installs a result,
+ * and cleanup. One flush and one compaction (or maintenance job) may run at once: a flush never
+ * waits behind a compaction. close() lets a running compaction finish (no new one starts), so
+ * a reopen does not repeat it; the wait is bounded by one compaction's input (level 0 plus what
+ * it overlaps in level 1, or one file plus its overlap in the next level).
+ * Concurrency: one event loop; shareTurn() keeps writes on the microtask queue from starving
+ * the slices and the thread's answers, which arrive as event-loop tasks.
  */
-import { fsyncDirSync } from '../../util/fs.js';
 import { isTrivialMove, pickCompaction, pickFlushLevel, type CompactionPick } from './compaction/compaction-policy.js';
-import { runCompaction } from './compaction/compaction.js';
-import { flushMemtable } from './flush.js';
-import { emptyEdit, type FileMeta } from './manifest/version-edit.js';
+import { TableJobs } from './compaction/table-jobs.js';
+import { emptyEdit } from './manifest/version-edit.js';
 import { deleteObsoleteFilesOf } from './obsolete-files.js';
-import type { StoreState } from './store-state.js';
-
-/** Thrown into an automatic compaction at a slice boundary when the store closes; not an error. */
-const ABORTED = Symbol('compaction aborted');
+import { throwIfBroken, type StoreState } from './store-state.js';
 
 export const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * While a job waits for its next slice, writes that never return to the event loop give it a
- * turn after every `compactionSliceBytes / BACKGROUND_SHARE` WAL bytes. A slice reads about
- * `compactionSliceBytes`, so the job gets through BACKGROUND_SHARE input bytes per byte written:
- * a flush ends long before the next memtable fills, and compactions keep level 0 below the
- * slowdown trigger (at 2, a batched fill of 200,000 keys still reached it; bench/lsm-figures.mjs).
+ * While background work waits for the event loop (its next slice, or the thread's answer),
+ * writes that never return to the event loop give it a turn after every
+ * `compactionSliceBytes / BACKGROUND_SHARE` WAL bytes (bench/lsm-figures.mjs).
  */
 const BACKGROUND_SHARE = 4;
 
@@ -37,31 +36,43 @@ export interface CompactionSummary {
 export class BackgroundWorker {
   readonly #s: StoreState;
   readonly #turnBytes: number;
-  /** The running job (a flush, a compaction, or a manual compaction); never rejects. */
+  readonly #tables: TableJobs;
+  /** Where the running compaction's reserved output numbers are collected, to be released when it ends. */
+  #reserved: number[] = [];
+  /** The running compaction or maintenance job; never rejects. */
   #job: Promise<void> | undefined;
-  /** A compaction is running: a flush in one of its pauses must land in level 0, above the compaction's outputs. */
+  /** The running flush of s.imm; may reject (the failure is recorded first). */
+  #flush: Promise<void> | undefined;
+  /** A compaction is running: a flush recorded meanwhile must land in level 0, above the compaction's outputs. */
   #compacting = false;
-  /** Callers of progress() waiting for the job's next step. */
+  /** Callers of progress() waiting for the next step. */
   #wakers: (() => void)[] = [];
-  /** The WAL byte count when the job last paused between slices; undefined while a slice runs or no job does. */
-  #pausedAt: number | undefined;
+  /** Waits for the event loop in progress (slices, thread answers), and the WAL byte count when the first began. */
+  #waits = 0;
+  #waitingSince = 0;
   /** The turn of the event loop writes are waiting for, while one is pending. */
   #turn: Promise<void> | undefined;
 
   constructor(s: StoreState) {
     this.#s = s;
     this.#turnBytes = Math.max(1, Math.floor(s.options.compactionSliceBytes / BACKGROUND_SHARE));
+    this.#tables = new TableJobs(s, {
+      pause: () => this.#pause(),
+      onLoop: (p) => this.#onLoop(p),
+      reserve: (count) => this.#reserve(count, this.#reserved),
+    });
   }
 
-  /** Starts the next job iff the worker is idle and there is one: a flush first, else the compaction the policy picks. */
+  /** Starts what is due and not running: the flush of s.imm, and the compaction the policy picks. */
   schedule(): void {
     const s = this.#s;
-    if (this.#job !== undefined || s.readOnly || s.bgError !== undefined) return;
-    const pick = s.imm === undefined && s.options.autoCompact && !s.closing ? pickCompaction(s.vs.current, s.options, s.vs.compactPointers) : undefined;
-    if (s.imm === undefined && pick === undefined) return;
+    if (s.readOnly || s.bgError !== undefined || s.released) return;
+    if (s.imm !== undefined && this.#flush === undefined) void this.#startFlush().catch(() => undefined);
+    if (this.#job !== undefined || !s.options.autoCompact || s.closing) return;
+    const pick = pickCompaction(s.vs.current, s.options, s.vs.compactPointers);
+    if (pick === undefined) return;
     this.run(async () => {
-      if (s.imm !== undefined) await this.flushImmutable();
-      else await this.compact(pick!, false);
+      await this.compact(pick, false);
     }).then(
       () => this.schedule(),
       () => undefined,
@@ -69,54 +80,77 @@ export class BackgroundWorker {
   }
 
   /**
-   * Runs `job` as the worker's job. REQUIRES: the worker is idle (await idle() first). A failure
-   * stops writes (StoreState.bgError, shown in stats) and rejects the returned promise.
+   * Runs `job` as the worker's job. REQUIRES: no job runs (use exclusive()). A failure stops
+   * writes (StoreState.bgError, shown in stats) and rejects the returned promise.
    */
   run(job: () => Promise<void>): Promise<void> {
-    const s = this.#s;
     // Started on the next microtask, after #job is set: whatever the job does synchronously
     // (a memtable switch schedules background work) must already see the worker busy.
     const running = Promise.resolve()
       .then(job)
       .catch((err: unknown) => {
-        if (err === ABORTED) return;
-        s.bgError ??= err;
-        s.counters.lastBackgroundError = err instanceof Error ? err.message : String(err);
+        this.#failed(err);
         throw err;
       })
       .finally(() => {
         this.#job = undefined;
-        this.#pausedAt = undefined;
         this.#wake();
       });
     this.#job = running.catch(() => undefined);
     return running;
   }
 
-  /** Resolves once no job runs. */
-  async idle(): Promise<void> {
+  /**
+   * Runs `job` once every earlier job (automatic or maintenance) has ended, so maintenance calls
+   * that overlap (two compact() calls not awaited) queue instead of running into each other.
+   * Race-free: nothing awaits between seeing the worker idle and claiming it in run().
+   */
+  async exclusive(job: () => Promise<void>): Promise<void> {
     while (this.#job !== undefined) await this.#job;
+    throwIfBroken(this.#s); // a failure stays the first one reported (stats' lastBackgroundError)
+    return this.run(job);
   }
 
-  /** Resolves after the job's next step (a flush recorded, or the job's end); at once iff there is no job to wait for. */
+  /** Resolves once no job and no flush runs. */
+  async idle(): Promise<void> {
+    while (this.#job !== undefined || this.#flush !== undefined) {
+      await this.#job;
+      await this.#flush?.catch(() => undefined);
+    }
+  }
+
+  /** Ends the background thread. REQUIRES: idle. */
+  async stop(): Promise<void> {
+    await this.#tables.stop();
+  }
+
+  /** Resolves after the next step (a flush recorded, or a job's end); at once iff nothing runs to wait for. */
   progress(): Promise<void> {
     this.schedule();
-    if (this.#job === undefined) return Promise.resolve();
+    if (this.#job === undefined && this.#flush === undefined) return Promise.resolve();
     return new Promise((resolve) => this.#wakers.push(resolve));
   }
 
+  /** Resolves once s.imm (if any, and any flush running) is in a table; rejects if that flush fails. */
+  async flushNow(): Promise<void> {
+    while (this.#flush !== undefined) await this.#flush;
+    if (this.#s.imm !== undefined) await this.#startFlush();
+  }
+
   /**
-   * Returns `result`, or a promise of it settled after one turn of the event loop when the job has
-   * waited for its next slice through `compactionSliceBytes / BACKGROUND_SHARE` bytes of writes.
-   * Why: a loop of awaited writes under sync 'never' resumes on the microtask queue and never lets
-   * the event loop reach the job's setImmediate, so flushes would run only when a write stalls.
-   * Writes waiting for the same turn settle in issue order. A promise (a write waiting for an
-   * fsync, which lets the event loop turn anyway) is returned as it is.
+   * Returns `result`, or a promise of it settled after one turn of the event loop when background
+   * work has waited for the event loop through `compactionSliceBytes / BACKGROUND_SHARE` bytes
+   * of writes. Why: a loop of awaited writes under sync 'never' resumes on the microtask queue
+   * and never lets the event loop reach a slice's setImmediate or the thread's answer, so
+   * flushes would finish only when a write stalls. Writes waiting for the same turn settle in
+   * issue order. A promise (a write waiting for an fsync, which lets the event loop turn anyway)
+   * is returned as it is.
    */
   shareTurn<T>(result: T | Promise<T>): T | Promise<T> {
     if (result instanceof Promise) return result;
     if (this.#turn === undefined) {
-      if (this.#pausedAt === undefined || this.#s.counters.walBytesWritten - this.#pausedAt < this.#turnBytes) return result;
+      if (this.#waits === 0 || this.#s.counters.walBytesWritten - this.#waitingSince < this.#turnBytes) return result;
+      this.#waitingSince = this.#s.counters.walBytesWritten;
       this.#turn = yieldToLoop().then(() => {
         this.#turn = undefined;
       });
@@ -130,37 +164,74 @@ export class BackgroundWorker {
     for (const w of wakers) w();
   }
 
-  /** Between slices: the event loop runs timers, I/O, reads and writes before the job goes on. */
-  async #pause(): Promise<void> {
-    this.#pausedAt = this.#s.counters.walBytesWritten;
-    await yieldToLoop();
-    this.#pausedAt = undefined;
+  #failed(err: unknown): void {
+    const s = this.#s;
+    s.bgError ??= err;
+    s.counters.lastBackgroundError ??= err instanceof Error ? err.message : String(err);
   }
 
-  #newOutputNumber(): number {
-    const n = this.#s.vs.newFileNumber();
-    this.#s.pendingOutputs.add(n);
-    return n;
+  /** Awaits `p`, which needs the event loop (a slice's setImmediate, a message from the thread), counted for shareTurn(). */
+  async #onLoop<T>(p: () => Promise<T>): Promise<T> {
+    if (this.#waits++ === 0) this.#waitingSince = this.#s.counters.walBytesWritten;
+    try {
+      return await p();
+    } finally {
+      this.#waits--;
+    }
+  }
+
+  /** Between slices on the event loop: timers, I/O, reads and writes run before the job goes on. */
+  #pause(): Promise<void> {
+    return this.#onLoop(yieldToLoop);
+  }
+
+  /** `count` new file numbers, recorded as pending outputs (cleanup leaves them alone) and in `into`. */
+  #reserve(count: number, into: number[]): number[] {
+    const numbers: number[] = [];
+    for (let i = 0; i < count; i++) {
+      const n = this.#s.vs.newFileNumber();
+      this.#s.pendingOutputs.add(n);
+      numbers.push(n);
+    }
+    into.push(...numbers);
+    return numbers;
+  }
+
+  #startFlush(): Promise<void> {
+    const running = Promise.resolve()
+      .then(() => this.#flushImmutable())
+      .catch((err: unknown) => {
+        this.#failed(err);
+        throw err;
+      })
+      .finally(() => {
+        this.#flush = undefined;
+        this.#wake();
+        this.schedule();
+      });
+    this.#flush = running;
+    return running;
   }
 
   /** Writes the immutable memtable to a table and records it, and the WAL it retires, in the manifest. REQUIRES: s.imm is set. */
-  async flushImmutable(): Promise<void> {
+  async #flushImmutable(): Promise<void> {
     const s = this.#s;
     const imm = s.imm!;
-    const number = this.#newOutputNumber();
+    const reserved: number[] = [];
+    const [number] = this.#reserve(1, reserved);
     try {
-      const meta = await flushMemtable(imm, s.dir, number, s.tableOptions, s.options.compactionSliceBytes, () => this.#pause());
+      const meta = await this.#tables.flush(imm, number!, s.snapshots.oldest(s.vs.lastSequence));
+      throwIfBroken(s); // a WAL failure meanwhile: the store stops; the table is left for cleanup
       const edit = emptyEdit();
       edit.logNumber = s.mem.logNumber; // every older WAL is now in tables
       if (meta !== undefined) {
-        fsyncDirSync(s.dir);
         const level = this.#compacting ? 0 : pickFlushLevel(s.vs.current, meta.smallest, meta.largest, s.options);
         edit.newFiles.push({ level, file: meta });
         s.counters.flushBytesWritten += meta.fileSize;
       }
       s.vs.logAndApply(edit);
     } finally {
-      s.pendingOutputs.delete(number);
+      for (const n of reserved) s.pendingOutputs.delete(n);
     }
     s.counters.flushes++;
     s.imm = undefined;
@@ -172,7 +243,7 @@ export class BackgroundWorker {
     deleteObsoleteFilesOf(s);
   }
 
-  /** Runs one compaction (or trivial move) and installs its result. `manual` compactions always merge and are not aborted by close(). */
+  /** Runs one compaction (or trivial move) and installs its result. `manual` compactions always merge. */
   async compact(pick: CompactionPick, manual: boolean): Promise<CompactionSummary> {
     const s = this.#s;
     const version = s.vs.current;
@@ -191,34 +262,21 @@ export class BackgroundWorker {
     }
     version.ref();
     this.#compacting = true;
-    let outputs: FileMeta[] = [];
+    const reserved: number[] = [];
     try {
-      const result = await runCompaction(version, pick, {
-        dir: s.dir,
-        tableOptions: s.tableOptions,
-        targetFileSize: s.options.targetFileSize,
-        sliceBytes: s.options.compactionSliceBytes,
-        smallestSnapshot: s.snapshots.oldest(s.vs.lastSequence),
-        openTable: (f) => s.tables.get(f.number).iterator(),
-        newOutputNumber: () => this.#newOutputNumber(),
-        yieldPoint: async () => {
-          await this.#pause();
-          if (s.closing && !manual) throw ABORTED;
-          if (s.imm !== undefined) await this.flushImmutable();
-        },
-      });
-      outputs = result.outputs;
-      fsyncDirSync(s.dir);
+      this.#reserved = reserved;
+      const result = await this.#tables.merge(pick, version, s.snapshots.oldest(s.vs.lastSequence));
+      throwIfBroken(s);
       for (const f of pick.inputs) edit.deletedFiles.push({ level: pick.level, number: f.number });
       for (const f of pick.nextInputs) edit.deletedFiles.push({ level: pick.level + 1, number: f.number });
-      for (const f of outputs) edit.newFiles.push({ level: pick.outputLevel, file: f });
+      for (const f of result.outputs) edit.newFiles.push({ level: pick.outputLevel, file: f });
       s.vs.logAndApply(edit);
       s.counters.compactions++;
       s.counters.compactionBytesRead += result.bytesRead;
       s.counters.compactionBytesWritten += result.bytesWritten;
-      return { filesIn, filesOut: outputs.length, bytesRead: result.bytesRead, bytesWritten: result.bytesWritten, entriesDropped: result.shadowedDropped + result.tombstonesDropped };
+      return { filesIn, filesOut: result.outputs.length, bytesRead: result.bytesRead, bytesWritten: result.bytesWritten, entriesDropped: result.shadowedDropped + result.tombstonesDropped };
     } finally {
-      for (const f of outputs) s.pendingOutputs.delete(f.number);
+      for (const n of reserved) s.pendingOutputs.delete(n);
       this.#compacting = false;
       version.unref();
       deleteObsoleteFilesOf(s);

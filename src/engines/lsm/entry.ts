@@ -46,3 +46,35 @@ export function trailerSeq(buf: Uint8Array, offset: number): number {
 export function trailerKind(buf: Uint8Array, offset: number): number {
   return buf[offset]!;
 }
+
+/**
+ * Where a point read found an entry: its sequence number, kind, and the value as a range of a
+ * buffer it does not own (a cached block, a memtable's arena). The read path fills one of these
+ * in place instead of allocating a result per table probed; the caller copies the value out
+ * once, before the next lookup. `bytes` is a Buffer so that the copy can be a native one.
+ */
+export class FoundEntry {
+  seq = 0;
+  kind: EntryKind = EntryKind.VALUE;
+  bytes: Buffer = Buffer.alloc(0);
+  start = 0;
+  end = 0;
+
+  /** A fresh copy of the value. */
+  copyValue(): Buffer {
+    const len = this.end - this.start;
+    const out = Buffer.allocUnsafe(len);
+    const bytes = this.bytes;
+    if (len <= 64) {
+      for (let i = 0, j = this.start; i < len; i++, j++) out[i] = bytes[j]!;
+    } else {
+      bytes.copy(out, 0, this.start, this.end);
+    }
+    return out;
+  }
+
+  /** The value as a view (valid while the buffer it points into lives). */
+  valueView(): Buffer {
+    return this.bytes.subarray(this.start, this.end);
+  }
+}

@@ -11,17 +11,17 @@ import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '..
 import type { CheckedOp } from '../../engine/validate.js';
 import { DirectoryLock } from '../shared/dir-lock.js';
 import { BackgroundWorker, yieldToLoop } from './background.js';
-import { EntryKind } from './entry.js';
+import { EntryKind, FoundEntry } from './entry.js';
 import { buildStats, newCounters } from './lsm-stats.js';
 import { compactAll } from './manual-compaction.js';
-import { deleteObsoleteFilesOf } from './obsolete-files.js';
+import { deleteObsoleteFilesOf, moveOrphansAside } from './obsolete-files.js';
 import { parseOptions } from './options.js';
 import { lookup, openView } from './read-path.js';
-import { recover, type TornTail } from './recovery.js';
+import { pinTables, recover, type TornTail } from './recovery.js';
 import { newStoreState, throwIfBroken, type StoreState } from './store-state.js';
 import type { Version } from './version/version.js';
 import { encodeBatch, type BatchOp } from './wal/write-batch.js';
-import { makeRoom, roomNow } from './write-stall.js';
+import { makeRoom, roomNow, slowDown } from './write-stall.js';
 
 export const lsmSupports: Supports = {
   persistent: true,
@@ -49,6 +49,10 @@ export class LsmEngine extends BaseEngine {
   /** Writes waiting for room (a stall), in issue order; later operations wait behind them. */
   #queue: Promise<void> | undefined;
   #countCache: { seq: number; version: Version; count: number } | undefined;
+  /** The last acknowledgment delayed by the slowdown rule, while it is pending. */
+  #slowAck: Promise<void> | undefined;
+  /** Filled by every point read (reads are synchronous, so one is enough). */
+  readonly #found = new FoundEntry();
 
   private constructor(opts: EngineOpenOptions, s: StoreState, lock: DirectoryLock | undefined, tornTails: TornTail[]) {
     super(opts);
@@ -62,23 +66,28 @@ export class LsmEngine extends BaseEngine {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
         this.#timer.unref();
       }
-      deleteObsoleteFilesOf(s);
-      this.#worker.schedule();
+      moveOrphansAside(s, opts.onWarning);
+      // Not before the opener has its store: a compaction due at open starts once open() has returned.
+      setImmediate(() => this.#worker.schedule());
     }
   }
 
   static async open(opts: EngineOpenOptions): Promise<LsmEngine> {
     const started = performance.now();
     const options = parseOptions(opts.options);
-    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey };
+    const tableOptions = { blockSize: options.blockSize, restartInterval: options.restartInterval, bloomBitsPerKey: options.bloomBitsPerKey, compression: options.compression };
     const lock = opts.readOnly ? undefined : DirectoryLock.acquire(opts.dir);
     try {
-      const recovered = await recover(opts.dir, options, tableOptions, opts.readOnly, opts.onWarning);
       const counters = newCounters();
-      counters.flushBytesWritten = recovered.flushedBytes;
+      const [s, tornTails] = await recover(opts.dir, options, opts.readOnly, opts.onWarning, (recovered) => {
+        const state = newStoreState(opts, options, tableOptions, recovered, counters);
+        // A writer beside a read-only open may retire tables at any time: pin a descriptor on each
+        // now (an open file outlives its deletion); a table gone meanwhile makes recovery start over.
+        if (opts.readOnly) pinTables(state);
+        return [state, recovered.tornTails] as const;
+      });
       counters.openMs = performance.now() - started;
-      const s = newStoreState(opts, options, tableOptions, recovered, counters);
-      return new LsmEngine(opts, s, lock, recovered.tornTails);
+      return new LsmEngine(opts, s, lock, tornTails);
     } catch (err) {
       lock?.release();
       throw err;
@@ -89,9 +98,10 @@ export class LsmEngine extends BaseEngine {
 
   #getNow(key: Buffer): Buffer | undefined {
     const s = this.#s;
-    const e = lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence);
-    // Copied: the caller may change the Buffer, and this one is a view into a WAL record or a cached block.
-    return e === undefined || e.kind === EntryKind.DELETION ? undefined : Buffer.from(e.value);
+    const found = this.#found;
+    if (!lookup({ mem: s.mem, imm: s.imm, version: s.vs.current, tables: s.tables }, key, s.vs.lastSequence, found) || found.kind === EntryKind.DELETION) return undefined;
+    // Copied once: the caller may change the Buffer, and the entry lies in a memtable or a cached block.
+    return found.copyValue();
   }
 
   protected _get(key: Buffer): Buffer | undefined | Promise<Buffer | undefined> {
@@ -174,7 +184,10 @@ export class LsmEngine extends BaseEngine {
    */
   #write<T>(apply: () => T): T | Promise<T> {
     throwIfBroken(this.#s);
-    if (this.#queue === undefined && roomNow(this.#s, this.#worker)) return this.#worker.shareTurn(this.#durable(apply()));
+    if (this.#queue === undefined) {
+      const room = roomNow(this.#s, this.#worker);
+      if (room !== false) return this.#acknowledge(this.#durable(apply()), room === 'slow');
+    }
     const applied = (this.#queue ?? Promise.resolve()).then(async () => {
       await makeRoom(this.#s, this.#worker);
       return apply();
@@ -187,7 +200,25 @@ export class LsmEngine extends BaseEngine {
     void tail.then(() => {
       if (this.#queue === tail) this.#queue = undefined;
     });
-    return applied.then((r) => this.#worker.shareTurn(this.#durable(r)));
+    return applied.then((r) => this.#acknowledge(this.#durable(r), false));
+  }
+
+  /**
+   * The acknowledgment of an applied write: delayed by the slowdown rule when `slow`, and, while
+   * a delayed one is pending, after it, so that writes settle in issue order.
+   */
+  #acknowledge<T>(result: T | Promise<T>, slow: boolean): T | Promise<T> {
+    if (!slow && this.#slowAck === undefined) return this.#worker.shareTurn(result);
+    const ack = slow ? (this.#slowAck ?? Promise.resolve()).then(() => slowDown(result)) : this.#slowAck!.then(() => result);
+    const tail = ack.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#slowAck = tail;
+    void tail.then(() => {
+      if (this.#slowAck === tail) this.#slowAck = undefined;
+    });
+    return ack;
   }
 
   /** Appends one WAL record for `ops`, then inserts them into the memtable. */
@@ -195,17 +226,16 @@ export class LsmEngine extends BaseEngine {
     const s = this.#s;
     throwIfBroken(s);
     const first = s.vs.lastSequence + 1;
-    const views: BatchOp[] = [];
-    // The memtable keeps views into the record, a private copy of the caller's bytes.
-    const record = encodeBatch(first, ops, (kind, key, value) => views.push({ kind, key, value }));
+    const record = encodeBatch(first, ops);
     try {
       s.counters.walBytesWritten += s.wal!.append(record);
     } catch (err) {
       s.fatal ??= err;
       throw ioError(`cannot append to the write-ahead log ${s.wal!.path}`, err);
     }
-    for (let i = 0; i < views.length; i++) {
-      const op = views[i]!;
+    // The memtable copies keys and values into its arena, so the caller may reuse its buffers.
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       s.mem.add(first + i, op.kind, op.key, op.value);
       s.counters.userBytesWritten += op.key.length + op.value.length;
     }
@@ -255,7 +285,7 @@ export class LsmEngine extends BaseEngine {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     try {
       if (this.#queue !== undefined) await this.#queue;
-      await this.#worker.idle();
+      await this.#worker.idle(); // a running compaction finishes and is installed: a reopen does not repeat it
       await s.groupSync.idle();
       if (s.wal !== undefined && s.fatal === undefined) {
         try {
@@ -267,6 +297,7 @@ export class LsmEngine extends BaseEngine {
       if (s.fatal !== undefined) throwIfBroken(s); // a background failure is in stats; it does not fail close()
     } finally {
       s.released = true;
+      await this.#worker.stop();
       s.wal?.close();
       s.immWal?.close();
       s.tables.closeAll();

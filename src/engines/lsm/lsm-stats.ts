@@ -3,7 +3,9 @@
  * ranges, memtables, read-path counters (bloom filter, block cache), bytes written by the WAL,
  * flushes and compactions, and write amplification.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { LOCK_FILE } from '../shared/dir-lock.js';
 import type { EngineStats, StatValue } from '../../engine/types.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { levelBudget, levelScores } from './compaction/compaction-policy.js';
@@ -45,6 +47,16 @@ export function newCounters(): EngineCounters {
   };
 }
 
+/**
+ * Bytes of the store's files in `dir`: what `du` shows once the store is closed. The lock (a
+ * LOCK/ directory, or an old-format LOCK file) exists only while the store is open and is not
+ * counted, so compact()'s bytesAfter, stats' diskBytes and du agree (issue 17).
+ */
+export function storeBytes(dir: string): number {
+  const lock = fs.statSync(path.join(dir, LOCK_FILE), { throwIfNoEntry: false });
+  return directorySizeSync(dir) - (lock?.isFile() === true ? lock.size : 0);
+}
+
 /** A key for people: printable ASCII as is, anything else as hex. */
 export function displayKey(key: Buffer): string {
   for (const byte of key) if (byte < 0x20 || byte > 0x7e) return `0x${key.toString('hex')}`;
@@ -73,7 +85,7 @@ export function buildStats(s: StoreState, engine: string, keys: number, tornTail
   return {
     engine,
     keys,
-    diskBytes: directorySizeSync(s.dir),
+    diskBytes: storeBytes(s.dir),
     syncPolicy: s.sync,
     lastSequence: vs.lastSequence,
     memtableBytes: s.mem.approximateBytes,
@@ -108,7 +120,7 @@ export function buildStats(s: StoreState, engine: string, keys: number, tornTail
     compactionPolicy: o.autoCompact
       ? `L0 at ${o.l0CompactionTrigger} files; L1 over ${o.level1MaxBytes} bytes, x${o.levelSizeRatio} per level; highest score first`
       : 'off (compact only)',
-    writeStallRule: `1 ms delay per write from ${o.l0SlowdownTrigger} L0 files; a memtable switch waits at ${o.l0StopTrigger} L0 files or while the previous memtable is flushing`,
+    writeStallRule: `1 ms delay of each write's acknowledgment (the write itself is applied at once) from ${o.l0SlowdownTrigger} L0 files; a memtable switch waits at ${o.l0StopTrigger} L0 files or while the previous memtable is flushing`,
     openMs: round2(c.openMs),
     lastBackgroundError: c.lastBackgroundError,
     tornTailsCut: tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes, reason: t.reason })),

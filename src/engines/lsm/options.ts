@@ -5,6 +5,7 @@
  */
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { resolveEngineOptions, type OptionSpec } from '../shared/options.js';
+import { BLOCK_COMPRESSIONS, type BlockCompression } from './sstable/block-compression.js';
 
 export interface LsmOptions {
   /** The memtable becomes immutable and is flushed to an SSTable at this many bytes. Default 4 MiB. */
@@ -29,12 +30,16 @@ export interface LsmOptions {
   restartInterval: number;
   /** Bloom filter bits per key (10 gives about 1% false positives); 0 disables filters. Default 10. */
   bloomBitsPerKey: number;
-  /** Capacity of the block cache shared by all tables. Default 8 MiB. */
+  /** Capacity of the block cache shared by all tables, in bytes of block contents. Default 8 MiB. */
   blockCacheSize: number;
+  /** Codec of data blocks in new tables: 'zlib' (stored compressed when that saves 1/8) or 'none'. Tables of either kind stay readable. Default 'zlib'. */
+  compression: BlockCompression;
   /** A compaction yields to the event loop after about this many input bytes. Default 256 KiB. */
   compactionSliceBytes: number;
   /** Run flush-triggered compactions in the background (compact() always works). Default true. */
   autoCompact: boolean;
+  /** Write flushed and compacted tables on a worker_thread (off the event loop); false runs them in slices on the event loop. Default true. */
+  backgroundThread: boolean;
 }
 
 export const DEFAULT_OPTIONS: LsmOptions = {
@@ -50,8 +55,10 @@ export const DEFAULT_OPTIONS: LsmOptions = {
   restartInterval: 16,
   bloomBitsPerKey: 10,
   blockCacheSize: 8 * 1024 * 1024,
+  compression: 'zlib',
   compactionSliceBytes: 256 * 1024,
   autoCompact: true,
+  backgroundThread: true,
 };
 
 const GiB = 1024 * 1024 * 1024;
@@ -69,8 +76,10 @@ const SPEC = {
   restartInterval: { type: 'integer', min: 1, max: 1024 },
   bloomBitsPerKey: { type: 'integer', min: 0, max: 64 },
   blockCacheSize: { type: 'integer', min: 0, max: 64 * GiB, unit: 'of bytes' },
+  compression: { type: 'string', accepts: (v: string) => (BLOCK_COMPRESSIONS as readonly string[]).includes(v), description: `one of ${BLOCK_COMPRESSIONS.join(', ')}` },
   compactionSliceBytes: { type: 'integer', min: 1024, max: GiB, unit: 'of bytes' },
   autoCompact: { type: 'boolean' },
+  backgroundThread: { type: 'boolean' },
 } as const satisfies Record<keyof LsmOptions, OptionSpec>;
 
 /** Validated options; throws INVALID_ARGUMENT naming the first unknown or out-of-range key. */

@@ -5,10 +5,11 @@
  * under a DB iterator. Synchronous; a scan reads through a view (openView) that pins the version
  * and the sequence number it reads, so compaction neither deletes its tables nor drops what it sees.
  */
-import { compareBytes } from '../../util/bytes.js';
 import { DbIterator, type DbIteratorRange } from './db-iterator.js';
-import type { EntryKind } from './entry.js';
+import type { FoundEntry } from './entry.js';
 import type { InternalIterator } from './iterator.js';
+import { compareRange } from './sstable/block-reader.js';
+import { bloomHash } from './sstable/bloom.js';
 import { ConcatIterator } from './iterators/concat-iterator.js';
 import { MergingIterator } from './iterators/merge-iterator.js';
 import type { Memtable } from './memtable/memtable.js';
@@ -23,27 +24,32 @@ export interface ReadState {
   tables: TableCache;
 }
 
-/** The newest entry of `key` with sequence <= `seq` (a value or a deletion marker), or undefined iff none. */
-export function lookup(s: ReadState, key: Buffer, seq: number): { kind: EntryKind; value: Buffer } | undefined {
-  const inMem = s.mem.get(key, seq) ?? s.imm?.get(key, seq);
-  if (inMem !== undefined) return inMem;
+/**
+ * Fills `out` with the newest entry of `key` with sequence <= `seq` (a value or a deletion
+ * marker); false iff there is none. The value stays in the source's buffer: copy it before the
+ * next lookup. Hashes the key for the bloom filters once, whatever the number of tables probed.
+ */
+export function lookup(s: ReadState, key: Buffer, seq: number, out: FoundEntry): boolean {
+  if (s.mem.find(key, seq, out)) return true;
+  if (s.imm !== undefined && s.imm.find(key, seq, out)) return true;
   const levels = s.version.levels;
+  let hash = -1;
   const l0 = levels[0]!;
   for (let i = l0.length - 1; i >= 0; i--) {
     const f = l0[i]!;
-    if (compareBytes(key, f.smallest) < 0 || compareBytes(key, f.largest) > 0) continue;
-    const hit = s.tables.get(f.number).get(key, seq);
-    if (hit !== undefined) return hit;
+    if (compareRange(key, 0, key.length, f.smallest) < 0 || compareRange(key, 0, key.length, f.largest) > 0) continue;
+    if (hash < 0) hash = bloomHash(key);
+    if (s.tables.get(f.number).find(key, seq, hash, out)) return true;
   }
   for (let level = 1; level < levels.length; level++) {
     const files = levels[level]!;
     if (files.length === 0) continue;
     const f = files[s.version.findFile(level, key)];
-    if (f === undefined || compareBytes(key, f.smallest) < 0) continue;
-    const hit = s.tables.get(f.number).get(key, seq);
-    if (hit !== undefined) return hit;
+    if (f === undefined || compareRange(key, 0, key.length, f.smallest) < 0) continue;
+    if (hash < 0) hash = bloomHash(key);
+    if (s.tables.get(f.number).find(key, seq, hash, out)) return true;
   }
-  return undefined;
+  return false;
 }
 
 /** A DB iterator over every source that may hold keys within `range`, as of `seq`. */

@@ -1,28 +1,29 @@
 /**
- * Opening a store, in LevelDB's recovery order (docs/formats/lsm.md):
- *   1. CURRENT names the manifest; its edits rebuild the version set (a torn last edit is dropped);
- *   2. every table the version lists must exist (else CORRUPTION naming it);
- *   3. the WALs numbered at or after the manifest's log number are replayed, oldest first, into
- *      a memtable; a torn or checksum-failing tail is cut off and reported, never applied;
- *   4. a writable open writes the replayed memtable (all WALs: there are two when an immutable
- *      memtable was not flushed before a crash) to a level-0 table, starts a new WAL, writes a
- *      fresh manifest recording both, and points CURRENT at it; the old WALs and manifest are
- *      deleted after that (LevelDB's default, without reuse_logs). Torn tails go with them.
- * A read-only open stops after step 3 and writes nothing.
+ * Opening a store, in LevelDB's recovery order (docs/formats/lsm.md, "Recovery order"):
+ *   1. CURRENT names the manifest; its edits rebuild the version set. A damaged last edit is
+ *      taken for a torn tail only if nothing shows it was acted on (store-files.ts);
+ *   2. every table the version lists, and the WAL its log number names, must exist;
+ *   3. the WALs numbered at or after the log number are replayed, oldest first, into a memtable;
+ *      only the newest WAL holding records may end in a torn tail, which is never applied;
+ *   4. a writable open keeps those WALs (no flush: a store that filled its disk reopens without
+ *      the space of a table), cuts the torn tail off the newest and appends to it, then writes a
+ *      fresh manifest and points CURRENT at it.
+ * A read-only open stops after step 3 and writes nothing; beside a live writer, which may retire
+ * files meanwhile, it starts over (bounded) whenever a file it expected has gone and the
+ * manifest has changed since it looked (readStoreFiles, MissingFile).
+ * Concurrency: one caller per directory for writable opens (the LOCK); read-only opens anywhere.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { fsyncDirSync } from '../../util/fs.js';
-import { CURRENT_FILE, logPath, parseFileName, tableFileName } from './file-names.js';
-import { flushMemtable } from './flush.js';
+import { logPath } from './file-names.js';
 import { emptyEdit } from './manifest/version-edit.js';
 import { Memtable } from './memtable/memtable.js';
 import type { LsmOptions } from './options.js';
-import type { TableOptions } from './sstable/table-builder.js';
-import { VersionSet } from './version/version-set.js';
-import { decodeBatch } from './wal/write-batch.js';
-import { readLog, type TailKind } from './wal/wal-reader.js';
+import type { StoreState } from './store-state.js';
+import { MissingFile } from './missing-file.js';
+import { manifestIdentity, readStoreFiles, type StoreFiles } from './store-files.js';
+import type { VersionSet } from './version/version-set.js';
+import type { TailKind } from './wal/wal-reader.js';
 import { LogWriter } from './wal/wal-writer.js';
 
 export interface TornTail {
@@ -57,87 +58,91 @@ export interface Recovered {
   /** The WAL new writes go to (undefined when read-only). */
   wal: LogWriter | undefined;
   tornTails: TornTail[];
-  /** Bytes of the table written from replayed WALs at open, if one was. */
-  flushedBytes: number;
 }
 
-const yieldToLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Read-only opens start over at most this many times when a live writer retires files under them. */
+export const READ_RETRIES = 20;
 
-/** Opens the store in `dir` (see above); `onWarning` hears of each torn tail dropped. */
-export async function recover(
-  dir: string,
-  options: LsmOptions,
-  tableOptions: TableOptions,
-  readOnly: boolean,
-  onWarning?: (message: string) => void,
-): Promise<Recovered> {
-  const recovered = await recoverStore(dir, options, tableOptions, readOnly);
-  if (onWarning !== undefined) for (const tail of recovered.tornTails) onWarning(describeTornTail(tail, readOnly));
-  return recovered;
+const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Opens the store in `dir` (see above) and hands the result to `attach`, which may open files the
+ * version lists (a read-only open pins every table that way); `onWarning` hears of each torn tail
+ * dropped. A file missing for good is CORRUPTION naming it; never a raw ENOENT.
+ */
+export async function recover<T>(dir: string, options: LsmOptions, readOnly: boolean, onWarning: ((message: string) => void) | undefined, attach: (r: Recovered) => T): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const before = manifestIdentity(dir);
+    let files: StoreFiles | undefined;
+    try {
+      files = readStoreFiles(dir, options.levels);
+      const recovered = readOnly ? readOnlyState(files) : openForWriting(dir, files);
+      const result = attach(recovered);
+      if (onWarning !== undefined) for (const tail of recovered.tornTails) warn(onWarning, describeTornTail(tail, readOnly));
+      return result;
+    } catch (err) {
+      files?.vs.close();
+      const missing = MissingFile.of(err);
+      if (missing === undefined) throw err;
+      // Only a writer can retire files, and a writer appends to the manifest (or replaces it)
+      // before it deletes anything: an unchanged manifest means the file is gone for good.
+      if (!readOnly || attempt >= READ_RETRIES || manifestIdentity(dir) === before) throw missing.corruption(readOnly ? attempt : undefined);
+      await delay(Math.min(50, 2 * attempt));
+    }
+  }
 }
 
-async function recoverStore(dir: string, options: LsmOptions, tableOptions: TableOptions, readOnly: boolean): Promise<Recovered> {
-  const vs = VersionSet.recover(dir, options.levels);
-  const tornTails: TornTail[] = [];
-  if (vs.recoveredTail !== undefined) {
-    const t = vs.recoveredTail;
-    tornTails.push({ file: path.basename(t.file), offset: t.offset, bytes: t.bytes, reason: t.reason, kind: t.kind });
+function warn(onWarning: (message: string) => void, message: string): void {
+  try {
+    onWarning(message);
+  } catch {
+    // a listener's failure is not the store's
   }
-  const names = fs.existsSync(dir) ? fs.readdirSync(dir) : [];
-  const logs: number[] = [];
-  const present = new Set(names);
-  for (const name of names) {
-    const f = parseFileName(name);
-    if (f === undefined || f.kind === 'current' || f.kind === 'temp') continue;
-    // Without CURRENT, a manifest is one a first open wrote before crashing (CURRENT is the
-    // commit point) and WALs are replayed; but tables mean a store that lost its CURRENT.
-    if (f.kind === 'table' && !present.has(CURRENT_FILE)) {
-      throw new KvsError(ErrorCodes.CORRUPTION, `${dir} has table ${name} but no CURRENT file; restore CURRENT (one line: the name of the live MANIFEST-* file)`, { details: { dir } });
-    }
-    vs.markFileNumberUsed(f.number);
-    if (f.kind === 'log' && f.number >= vs.logNumber) logs.push(f.number);
-  }
-  for (const files of vs.current.levels) {
-    for (const f of files) {
-      const name = tableFileName(f.number);
-      if (!present.has(name)) {
-        throw new KvsError(ErrorCodes.CORRUPTION, `table file ${name} is missing (the manifest lists it); restore it from a backup or repair the store`, { details: { file: name, path: path.join(dir, name) } });
-      }
-    }
-  }
-  logs.sort((a, b) => a - b);
+}
 
-  const mem = new Memtable(logs.at(-1) ?? 0);
-  for (const number of logs) {
-    const file = logPath(dir, number);
-    const contents = readLog(file, fs.readFileSync(file), (payload, offset) => {
-      const last = decodeBatch(payload, file, offset, (seq, kind, key, value) => mem.add(seq, kind, key, value));
-      if (last > vs.lastSequence) vs.lastSequence = last;
-    });
-    if (contents.tail !== undefined) tornTails.push({ file: path.basename(file), ...contents.tail });
-  }
-  if (readOnly) return { vs, mem, wal: undefined, tornTails, flushedBytes: 0 };
+function readOnlyState(files: StoreFiles): Recovered {
+  return { vs: files.vs, mem: files.mem, wal: undefined, tornTails: files.tornTails };
+}
 
+/**
+ * Keeps the replayed WALs and appends to the newest (its torn tail cut first), or starts WAL 1
+ * of a new store; then a new manifest records the state, the log number unchanged.
+ */
+function openForWriting(dir: string, files: StoreFiles): Recovered {
+  const { vs } = files;
   const edit = emptyEdit();
   let wal: LogWriter | undefined;
-  let live: Memtable;
-  let flushedBytes = 0;
+  let mem = files.mem;
   try {
-    if (mem.entryCount > 0) {
-      const meta = await flushMemtable(mem, dir, vs.newFileNumber(), tableOptions, options.compactionSliceBytes, yieldToLoop);
-      edit.newFiles.push({ level: 0, file: meta! });
-      flushedBytes = meta!.fileSize;
+    for (const log of files.logs.slice(0, -1)) if (log.tail !== undefined) LogWriter.reopen(log.file, log.validBytes).close();
+    const newest = files.logs.at(-1);
+    if (newest !== undefined) {
+      wal = LogWriter.reopen(newest.file, newest.validBytes);
+      // No manifest yet: a first open crashed before CURRENT named its manifest (it took no writes).
+      if (vs.recoveredManifestNumber === undefined) edit.logNumber = files.logs[0]!.number;
+    } else {
+      const number = vs.newFileNumber();
+      wal = LogWriter.create(logPath(dir, number));
+      mem = new Memtable(number);
+      edit.logNumber = number;
+      fsyncDirSync(dir); // the new WAL's entry is durable before the manifest names it
     }
-    const number = vs.newFileNumber();
-    wal = LogWriter.create(logPath(dir, number));
-    live = new Memtable(number);
-    edit.logNumber = number;
-    fsyncDirSync(dir); // the new WAL and table entries are durable before the manifest names them
+    // Every WAL kept is named, so that the next open knows it must find it.
+    edit.newLogs = files.logs.map((l) => l.number).filter((n) => n > (edit.logNumber ?? vs.logNumber));
     vs.startManifest(edit);
   } catch (err) {
     wal?.close();
-    vs.close();
+    throw err instanceof KvsError ? err : new KvsError(ErrorCodes.IO_ERROR, `cannot open the lsm store at ${dir} for writing: ${(err as Error).message}`, { cause: err });
+  }
+  return { vs, mem, wal, tornTails: files.tornTails };
+}
+
+/** Pins every table the current version lists (TableCache.pin: a descriptor each); on failure closes them again and rethrows. */
+export function pinTables(s: StoreState): void {
+  try {
+    for (const files of s.vs.current.levels) for (const f of files) s.tables.pin(f.number);
+  } catch (err) {
+    s.tables.closeAll();
     throw err;
   }
-  return { vs, mem: live, wal, tornTails, flushedBytes };
 }

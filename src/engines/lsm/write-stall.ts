@@ -27,7 +27,10 @@ export function switchMemtable(s: StoreState): void {
   try {
     if (s.sync !== 'never') old.fsync(); // writers waiting on a group sync wrote to this file
     wal = LogWriter.create(logPath(s.dir, number));
+    // The new WAL's directory entry is made durable before the manifest names it, so a power loss
+    // can never leave a manifest naming a WAL that is not there (a false CORRUPTION at open).
     fsyncDirSync(s.dir);
+    s.vs.recordLog(number); // the manifest names every WAL holding writes: a missing one is CORRUPTION at open
   } catch (err) {
     s.fatal ??= err;
     throw ioError(`cannot start write-ahead log ${logPath(s.dir, number)}`, err);
@@ -38,28 +41,38 @@ export function switchMemtable(s: StoreState): void {
   s.mem = new Memtable(number);
 }
 
-/** True iff a write may go ahead now; switches a full memtable when that needs no waiting. */
-export function roomNow(s: StoreState, worker: BackgroundWorker): boolean {
+/**
+ * Whether a write may go ahead now: 'now', or 'slow' when level 0 has reached the slowdown
+ * trigger (the write is applied at once, and its acknowledgment is delayed: slowDown()), or
+ * false when it must wait (makeRoom). Switches a full memtable when that needs no waiting.
+ */
+export function roomNow(s: StoreState, worker: BackgroundWorker): 'now' | 'slow' | false {
   const o = s.options;
-  if (l0Files(s) >= o.l0SlowdownTrigger) return false;
-  if (s.mem.approximateBytes < o.memtableSize) return true;
-  if (s.imm !== undefined || l0Files(s) >= o.l0StopTrigger) return false;
-  switchMemtable(s);
-  worker.schedule();
-  return true;
+  if (s.mem.approximateBytes >= o.memtableSize) {
+    if (s.imm !== undefined || l0Files(s) >= o.l0StopTrigger) return false;
+    switchMemtable(s);
+    worker.schedule();
+  }
+  if (l0Files(s) < o.l0SlowdownTrigger) return 'now';
+  s.counters.writeSlowdowns++;
+  return 'slow';
 }
 
-/** Resolves once a write may go ahead: delays once at the slowdown trigger, waits for a flush or for level 0 to shrink, then switches the memtable. */
+/**
+ * The slowdown of LevelDB's MakeRoomForWrite (1 ms per write while level 0 is at the trigger),
+ * applied to the acknowledgment rather than before the write: the writer is held back just as
+ * much, but reads and other operations behind it need not wait, since the write is already in.
+ */
+export function slowDown<T>(result: T | Promise<T>): Promise<T> {
+  return new Promise<void>((resolve) => setTimeout(resolve, 1)).then(() => result);
+}
+
+/** Resolves once a write may go ahead: waits for a flush or for level 0 to shrink, then switches the memtable. */
 export async function makeRoom(s: StoreState, worker: BackgroundWorker): Promise<void> {
   const o = s.options;
-  let delayed = false;
   for (;;) {
     throwIfBroken(s);
-    if (!delayed && l0Files(s) >= o.l0SlowdownTrigger) {
-      delayed = true;
-      s.counters.writeSlowdowns++;
-      await new Promise((resolve) => setTimeout(resolve, 1));
-    } else if (s.mem.approximateBytes < o.memtableSize) {
+    if (s.mem.approximateBytes < o.memtableSize) {
       return;
     } else if (s.imm !== undefined || l0Files(s) >= o.l0StopTrigger) {
       s.counters.writeStalls++;

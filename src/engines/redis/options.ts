@@ -18,6 +18,11 @@ export interface RedisOptions {
   commandTimeoutMs: number;
   /** COUNT hint of each SCAN call: keys the server examines per round trip. Default 1000. */
   scanCount: number;
+  /**
+   * Redis Cluster only: the largest page of an ordered scan, in keys. Each page costs one SCAN
+   * pass over every master and holds up to twice this many keys in memory. Default 10000.
+   */
+  scanPageKeys: number;
 }
 
 export const DEFAULT_OPTIONS: RedisOptions = {
@@ -25,6 +30,7 @@ export const DEFAULT_OPTIONS: RedisOptions = {
   connectTimeoutMs: 5000,
   commandTimeoutMs: 30_000,
   scanCount: 1000,
+  scanPageKeys: 10_000,
 };
 
 const MAX_NAMESPACE_BYTES = 256;
@@ -41,6 +47,7 @@ const SPEC = {
   connectTimeoutMs: { type: 'integer', min: 1, max: 600_000 },
   commandTimeoutMs: { type: 'integer', min: 1, max: 3_600_000 },
   scanCount: { type: 'integer', min: 1, max: 1_000_000 },
+  scanPageKeys: { type: 'integer', min: 1, max: 10_000_000 },
 } as const satisfies Record<keyof RedisOptions, OptionSpec>;
 
 /** Validated options with defaults filled in; throws INVALID_ARGUMENT naming the first unknown or bad key. */
@@ -71,8 +78,25 @@ export function checkUrl(url: string | undefined): string {
   return url;
 }
 
-/** `url` with any password replaced by "***", for messages and stats. */
+/**
+ * The seed URLs of `url`: one `redis://` URL, or several separated by commas (a cluster's seed
+ * nodes; any one that answers is enough). Items after the first may be bare `HOST:PORT`: they take
+ * the first URL's scheme, credentials and database. A comma inside a password is written `%2C`.
+ */
+export function parseSeeds(url: string | undefined): string[] {
+  const items = (url ?? '').split(',').map((item) => item.trim());
+  const first = new URL(checkUrl(items[0])); // the "needs the address of a Redis server" error when none
+  const auth = first.username !== '' || first.password !== '' ? `${first.username}${first.password === '' ? '' : `:${first.password}`}@` : '';
+  return items.map((item, i) => {
+    if (i === 0) return item;
+    if (item === '') throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `"${redactUrl(url!)}" has an empty item; separate seed nodes with single commas: redis://HOST1:PORT1,HOST2:PORT2`);
+    return checkUrl(item.includes('://') ? item : `${first.protocol}//${auth}${item}${first.pathname === '/' ? '' : first.pathname}`);
+  });
+}
+
+/** `url` (or each URL of a comma-separated list) with any password replaced by "***", for messages and stats. */
 export function redactUrl(url: string): string {
+  if (url.includes(',')) return url.split(',').map(redactUrl).join(',');
   try {
     const parsed = new URL(url);
     if (parsed.password !== '') parsed.password = '***';

@@ -1,16 +1,16 @@
 /**
- * The redis engine: the contract over one Redis server, every key under `<namespace>:`.
+ * The redis engine on one standalone Redis server, every key under `<namespace>:` (a Redis
+ * Cluster gets `ClusterEngine`; `openRedis` tells them apart).
  * Each hook sends its command before its first await, so operations reach the server (one
  * pipelined connection) in the order they were issued.
  */
 import { BaseEngine } from '../../engine/base-engine.js';
-import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { inRange, type KeyRange } from '../../engine/key-range.js';
-import type { CompactResult, EngineOpenOptions, EngineStats, Supports } from '../../engine/types.js';
+import type { CompactResult, EngineStats, Supports } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
 import { RedisConnection, type RedisArg } from './connection.js';
 import { commonRangePrefix, KeySpace } from './key-space.js';
-import { checkUrl, parseOptions, type RedisOptions } from './options.js';
+import type { RedisOptions } from './options.js';
 
 export const redisSupports: Supports = {
   // The server keeps the data after the client goes; whether it survives a server restart is
@@ -18,7 +18,7 @@ export const redisSupports: Supports = {
   persistent: true,
   // Keys come from SCAN in hash order; the engine sorts them client-side (see _scan).
   orderedScan: true,
-  // MULTI/EXEC on one server.
+  // MULTI/EXEC on one server. (On a Redis Cluster the store's supports say false: cluster-engine.ts.)
   atomicBatch: true,
   // Only the server decides when data reaches its disk (appendfsync); "never" is the honest name
   // for "not fsynced on our behalf". WAITAOF (Redis 7.2+) could confirm fsyncs: not used yet.
@@ -38,27 +38,12 @@ export class RedisEngine extends BaseEngine {
   readonly #space: KeySpace;
   readonly #options: RedisOptions;
 
-  private constructor(connection: RedisConnection, options: RedisOptions, readOnly: boolean) {
+  /** A store over `connection`, a standalone server that `openRedis` has probed. */
+  constructor(connection: RedisConnection, options: RedisOptions, readOnly: boolean) {
     super({ readOnly, sync: 'never' }); // durability is the server's appendfsync
     this.#connection = connection;
     this.#options = options;
     this.#space = new KeySpace(options.namespace);
-  }
-
-  static async open(open: EngineOpenOptions): Promise<RedisEngine> {
-    const options = parseOptions(open.options);
-    const url = checkUrl(open.url);
-    const connection = await RedisConnection.open(url, options);
-    try {
-      // In a cluster, MULTI across slots fails and SCAN sees one node: refuse rather than half-work.
-      if (/cluster_enabled:1/.test(String(await connection.send(['INFO', 'cluster'])))) {
-        throw new KvsError(ErrorCodes.UNSUPPORTED, `the Redis server at ${connection.url} runs in Cluster mode; the redis engine needs a standalone server (or a primary with replicas)`);
-      }
-    } catch (err) {
-      await connection.close();
-      throw err;
-    }
-    return new RedisEngine(connection, options, open.readOnly);
   }
 
   #send(...args: RedisArg[]): Promise<unknown> {

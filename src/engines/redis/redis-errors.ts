@@ -46,6 +46,9 @@ export function connectError(url: string, err: unknown, connectTimeoutMs: number
   if (/^NOAUTH/.test(text)) {
     return new KvsError(ErrorCodes.INVALID_ARGUMENT, `the Redis server at ${url} requires a password; put it in the URL: redis://:PASSWORD@HOST:PORT (--url or ${URL_ENV})`, { cause: err, details });
   }
+  if (/SELECT is not allowed in cluster mode/i.test(text)) {
+    return new KvsError(ErrorCodes.INVALID_ARGUMENT, `${url} is a Redis Cluster node, and a cluster has database 0 only; drop the /DB from the URL`, { cause: err, details });
+  }
   if (/^ERR .*(DB index|invalid DB)/i.test(text)) {
     return new KvsError(ErrorCodes.INVALID_ARGUMENT, `the Redis server at ${url} has no such database (${text}); pick a database number it has (redis://HOST:PORT/0)`, { cause: err, details });
   }
@@ -86,4 +89,35 @@ export function commandError(url: string, command: string, err: unknown, command
     return new KvsError(ErrorCodes.IO_ERROR, `lost the connection to the Redis server at ${url} during ${command} (${text}); check that it still runs, then retry`, { cause: err, details });
   }
   return new KvsError(ErrorCodes.IO_ERROR, `the Redis server at ${url} failed ${command}: ${text}`, { cause: err, details });
+}
+
+/**
+ * A failure of `command` sent to the cluster node `node` (host:port, or "no node ..." when the
+ * client's slot map has no master for the key). Cluster states get their own advice; the rest
+ * reads like a standalone server's failure, naming the node.
+ */
+export function clusterCommandError(node: string, command: string, err: unknown, commandTimeoutMs: number): KvsError {
+  if (err instanceof KvsError) return err;
+  const text = replyText(err);
+  const details = { node, command };
+  const check = `check it with "redis-cli --cluster check ${node.startsWith('no node') ? 'HOST:PORT' : node}"`;
+  if (/^CLUSTERDOWN/.test(text)) {
+    return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster is down: node ${node} refused ${command} (${text}); a master has failed (a replica, if it has one, takes over after the cluster-node-timeout: retry then) or some slots have no master: ${check}, restart the failed node or assign its slots ("redis-cli --cluster fix"), then retry`, { cause: err, details });
+  }
+  if (/^TRYAGAIN/.test(text)) {
+    return new KvsError(ErrorCodes.IO_ERROR, `node ${node} asked to retry ${command} while its slot is being migrated (${text}); retry`, { cause: err, details });
+  }
+  if (/^CROSSSLOT/.test(text)) {
+    return new KvsError(ErrorCodes.IO_ERROR, `node ${node} refused ${command} across hash slots (${text}); this is a kvs bug: report it`, { cause: err, details });
+  }
+  if (/MaxCommandRedirections|redirect/i.test(kindOf(err))) {
+    return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster kept redirecting ${command} (last node ${node}): its slots are moving or its nodes disagree; ${check}, then retry`, { cause: err, details });
+  }
+  if (err instanceof TypeError || node.startsWith('no node')) {
+    return new KvsError(ErrorCodes.IO_ERROR, `the Redis Cluster has ${node} for ${command}; ${check} and assign the slot, then retry`, { cause: err, details });
+  }
+  const error = commandError(`redis://${node}`, command, err, commandTimeoutMs);
+  const message = error.message.replace(`the Redis server at redis://${node}`, `the Redis Cluster node ${node}`);
+  const hint = /lost the connection|did not answer/.test(message) ? ' (if the node has a replica, the cluster promotes it after its cluster-node-timeout, and kvs follows)' : '';
+  return new KvsError(error.code, `${message}${hint}`, { cause: err, details });
 }

@@ -10,17 +10,18 @@
  */
 import * as path from 'node:path';
 import { BaseEngine } from '../../engine/base-engine.js';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import type { KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { compactStoredRange, LEVELDB_TUNING, rangeOptions, requireDatabase, toPutOrDel } from '../shared/abstract-level.js';
+import { checkLogs, compactStoredRange, LEVELDB_TUNING, mayCreateDatabase, rangeOptions, toPutOrDel } from '../shared/abstract-level.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { parseEngineOptions } from '../shared/options.js';
 import { reseekingScan, type Entry } from '../shared/resumable-scan.js';
 import { copyWrites, WritePipeline, type PendingWrite } from '../shared/write-pipeline.js';
 import { call, openRocksDb, ROCKSDB_PACKAGE_VERSION, type RocksDb } from './binding.js';
-import { mapRocksError } from './rocksdb-errors.js';
+import { mapRocksError, ROCKSDB_SALVAGE } from './rocksdb-errors.js';
 
 export const rocksdbSupports: Supports = {
   persistent: true,
@@ -36,6 +37,8 @@ export const rocksdbSupports: Supports = {
 
 /** RocksDB's own folder, so its files (LOCK, OPTIONS-*, LOG.old.*) never mix with the store marker. */
 export const ROCKSDB_SUBDIR = 'rocksdb';
+/** Entries a scan reads from its iterator before verifying their values with one getMany. */
+const VERIFY_PAGE = 128;
 /** The empty key: no kvs key is empty, so a sync delete of it fsyncs the WAL without touching user data. */
 const SYNC_KEY = Buffer.alloc(0);
 
@@ -82,12 +85,13 @@ export class RocksdbEngine extends BaseEngine {
   static async open(opts: EngineOpenOptions): Promise<RocksdbEngine> {
     const tuning = parseEngineOptions('rocksdb', opts.options, LEVELDB_TUNING);
     const dbDir = path.join(opts.dir, ROCKSDB_SUBDIR);
-    if (opts.readOnly) requireDatabase(opts.dir, dbDir, 'RocksDB');
+    const createIfMissing = await mayCreateDatabase(opts, dbDir, 'rocksdb', 'RocksDB', ROCKSDB_SALVAGE);
+    if (!createIfMissing) checkLogs(opts, dbDir, 'RocksDB');
     const db = openRocksDb(dbDir);
     try {
       // readOnly uses RocksDB's OpenForReadOnly: no LOCK, so read commands work beside a writer
       // (they see the data as of their open, including the writer's WAL).
-      await call((cb) => db.open({ ...tuning, createIfMissing: !opts.readOnly, readOnly: opts.readOnly }, cb));
+      await call((cb) => db.open({ ...tuning, createIfMissing, readOnly: opts.readOnly }, cb));
     } catch (err) {
       throw mapRocksError(err, 'opening the store', dbDir);
     }
@@ -113,11 +117,29 @@ export class RocksdbEngine extends BaseEngine {
     return reseekingScan(range, this.#pipeline, (cursor, remaining) => this.#entries(cursor, remaining));
   }
 
-  /** The entries of `range` (at most `limit`) from one native iterator. */
+  /**
+   * The entries of `range` (at most `limit`) from one native iterator, each page's values read
+   * again with getMany: the binding's iterators skip RocksDB's block checksums (it sets
+   * verify_checksums false), while getMany verifies them, so a damaged block is CORRUPTION here
+   * instead of flipped bytes served. With no write between the two reads they must agree.
+   */
   async *#entries(range: KeyRange, limit: number): AsyncGenerator<Entry> {
     const it = this.#db.iterator({ ...rangeOptions(range, limit), keyAsBuffer: true, valueAsBuffer: true });
     try {
-      for (let entry = await it.next(); entry !== undefined; entry = await it.next()) yield entry;
+      for (;;) {
+        const page: Entry[] = [];
+        for (let entry = await it.next(); entry !== undefined; entry = page.length < VERIFY_PAGE ? await it.next() : undefined) page.push(entry);
+        if (page.length === 0) return;
+        const generation = this.#pipeline.generation;
+        const verified = await call<(Buffer | undefined)[]>((cb) => this.#db.getMany(page.map(([k]) => k), { asBuffer: true, fillCache: false }, cb));
+        for (let i = 0; i < page.length; i++) {
+          const [key, value] = page[i]!;
+          const checked = verified[i];
+          if (this.#pipeline.generation === generation && (checked === undefined || !checked.equals(value))) throw scanMismatch(this.#dir, key, checked === undefined);
+          if (checked !== undefined) yield [key, checked];
+        }
+        if (page.length < VERIFY_PAGE) return;
+      }
     } catch (err) {
       throw mapRocksError(err, 'scanning', this.#dbDir);
     } finally {
@@ -251,4 +273,14 @@ export class RocksdbEngine extends BaseEngine {
   #diskBytes(): number {
     return directorySizeSync(this.#dir) + directorySizeSync(this.#dbDir);
   }
+}
+
+/** CORRUPTION for a scanned entry that RocksDB's checksum-verified read does not confirm. */
+function scanMismatch(dir: string, key: Buffer, absent: boolean): KvsError {
+  const shown = JSON.stringify(key.toString('latin1').slice(0, 60));
+  return new KvsError(
+    ErrorCodes.CORRUPTION,
+    `RocksDB's iterator over ${path.join(dir, ROCKSDB_SUBDIR)} returned key ${shown} with ${absent ? 'a value that a checksum-verified read does not find' : 'a value other than a checksum-verified read gives'}: a table is damaged; restore the store from a backup`,
+    { details: { dir, file: ROCKSDB_SUBDIR, key: key.toString('base64') } },
+  );
 }

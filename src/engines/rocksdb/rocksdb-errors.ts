@@ -5,6 +5,12 @@
  */
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
+import { lockHolderPid } from '../shared/abstract-level.js';
+
+/** How to salvage a RocksDB store whose CURRENT or MANIFEST is damaged, beyond a backup. */
+export const ROCKSDB_SALVAGE = "let RocksDB's `ldb repair --db=<dir>/rocksdb` rebuild its manifest from the tables and logs (on a copy first)";
+
+const ROCKSDB_SUBDIR = 'rocksdb';
 
 /**
  * A KvsError for a RocksDB failure while doing `what` on the database in `dbDir`.
@@ -17,32 +23,33 @@ export function mapRocksError(err: unknown, what: string, dbDir: string): KvsErr
   const lockFile = path.join(dbDir, 'LOCK');
   if (/\block\b.*(hold by current process|temporarily unavailable|no locks available)|While lock file/i.test(message)) {
     const here = /hold by current process/i.test(message);
+    const pid = here ? process.pid : lockHolderPid(lockFile);
+    const holder = pid === undefined ? 'another process' : `process ${pid}`;
     return new KvsError(
       ErrorCodes.LOCKED,
       here
         ? `${dir} is already open for writing in this process (RocksDB holds ${lockFile}); close the other handle first, or reuse it`
-        : `${dir} is in use by another process (it holds ${lockFile}); close it or wait for it to finish (\`fuser ${lockFile}\` names it), then retry; read commands still work (they open read-only)`,
-      { cause: err, details: { dir, file: lockFile, sameProcess: here } },
+        : `${dir} is in use by ${holder} (it holds ${lockFile}); close it or wait for it to finish, then retry; read commands still work (they open read-only)`,
+      { cause: err, details: { dir, file: lockFile, sameProcess: here, ...(here ? { holder: 'this-process' } : {}), ...(pid === undefined ? {} : { pid }) } },
     );
   }
-  if (/^Corruption:/i.test(message)) {
-    const file = /(\/\S+?\.(?:sst|log)|\d+\.(?:sst|log)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)\b/.exec(message)?.[1];
-    const where = file === undefined ? dbDir : path.isAbsolute(file) ? file : path.join(dbDir, file);
-    return new KvsError(
-      ErrorCodes.CORRUPTION,
-      `RocksDB found corrupt data in ${where} while ${what}: ${message}; restore the store from a backup (RocksDB's ldb repair tool can salvage what is readable)`,
-      { cause: err, details: { dir, file: where } },
-    );
-  }
-  if (/^NotFound:.*CURRENT|does not exist \(create_if_missing is false\)/i.test(message)) {
-    return new KvsError(
-      ErrorCodes.STORE_NOT_FOUND,
-      `no RocksDB database in ${dbDir}; the store marker is there but its data folder is missing or empty: restore it, or remove the directory and start afresh`,
-      { cause: err, details: { dir } },
-    );
-  }
+  const named = /(\/\S+?\.(?:sst|log)|\d+\.(?:sst|log)|MANIFEST-\d+|CURRENT|OPTIONS-\d+)\b/.exec(message)?.[1];
+  const file = named === undefined ? undefined : path.relative(dir, path.isAbsolute(named) ? named : path.join(dbDir, path.basename(named)));
+  if (/^Corruption:/i.test(message)) return corrupt(err, what, dir, file ?? ROCKSDB_SUBDIR, message);
   if (/No space left on device/i.test(message)) {
-    return new KvsError(ErrorCodes.IO_ERROR, `the disk holding ${dbDir} is full (while ${what}); free space and retry`, { cause: err, details: { dir } });
+    return new KvsError(ErrorCodes.IO_ERROR, `the disk holding ${dbDir} is full (while ${what}): free space and retry; the store reopens once there is room`, { cause: err, details: { dir, errno: 'ENOSPC' } });
   }
+  // A file the database needs is gone (CURRENT naming a missing manifest, a missing table): damage, not an I/O failure.
+  if (file !== undefined && /No such file or directory|^NotFound/i.test(message)) return corrupt(err, what, dir, file, message);
+  if (/does not exist \(create_if_missing is false\)/i.test(message)) return corrupt(err, what, dir, path.join(ROCKSDB_SUBDIR, 'CURRENT'), message);
   return new KvsError(ErrorCodes.IO_ERROR, `RocksDB failed while ${what} in ${dbDir}: ${message}`, { cause: err, details: { dir } });
+}
+
+/** CORRUPTION naming `file` (relative to the store directory `dir`) for RocksDB's `message`. */
+function corrupt(err: unknown, what: string, dir: string, file: string, message: string): KvsError {
+  return new KvsError(
+    ErrorCodes.CORRUPTION,
+    `RocksDB found ${path.join(dir, file)} damaged or missing while ${what} (${message}); restore the store from a backup, or ${ROCKSDB_SALVAGE}`,
+    { cause: err, details: { dir, file, path: path.join(dir, file) } },
+  );
 }

@@ -18,6 +18,7 @@ import type { CheckedOp } from '../../engine/validate.js';
 import { DeferredSync } from '../shared/deferred-sync.js';
 import { directorySizeSync } from '../../util/fs.js';
 import { pagedScan, type Entry } from '../shared/resumable-scan.js';
+import { awaitStoreFiles, missingStoreFiles } from '../shared/existing-store.js';
 import { parseSqliteOptions } from './options.js';
 import { mapSqliteError } from './sqlite-errors.js';
 
@@ -86,27 +87,36 @@ export class SqliteEngine extends BaseEngine {
     this.#checkpointer = new DeferredSync(() => this.#checkpoint(), opts.sync, opts.syncIntervalMs, opts.readOnly);
   }
 
-  static open(opts: EngineOpenOptions): SqliteEngine {
+  /**
+   * Opens `<dir>/kvs.sqlite`. A new store creates it and its table; an existing one (the marker
+   * was there, or a read-only open) must have both: without them SQLite would start an empty
+   * database, so their absence is CORRUPTION (see engines/shared/existing-store.ts).
+   */
+  static async open(opts: EngineOpenOptions): Promise<SqliteEngine> {
     const tuning = parseSqliteOptions(opts.options);
     const file = path.join(opts.dir, SQLITE_FILE);
+    const existing = opts.existing === true || opts.readOnly;
+    if (existing && !(await awaitStoreFiles(opts.dir, () => fs.existsSync(file)))) throw missingFile(opts.dir, file);
     let db: Database.Database | undefined;
     try {
-      db = new Database(file, { readonly: opts.readOnly, fileMustExist: opts.readOnly, timeout: tuning.busyTimeoutMs });
+      db = new Database(file, { readonly: opts.readOnly, fileMustExist: existing, timeout: tuning.busyTimeoutMs });
+      // Before any pragma that writes (journal_mode): a refused open changes nothing.
+      if (existing && !(await awaitStoreFiles(opts.dir, () => hasTable(db!)))) throw missingTable(opts.dir, file, db);
       db.pragma(`cache_size = -${tuning.cacheKiB}`);
+      // Checks each b-tree page's cells when it is read from disk: SQLite keeps no page checksums,
+      // so this is the one check it offers on the read path (it catches damaged page structure).
+      db.pragma('cell_size_check = ON');
       if (!opts.readOnly) {
         db.pragma('journal_mode = WAL');
         // FULL fsyncs the WAL at every commit; NORMAL only at checkpoints (a power loss may roll
         // back the latest commits, never corrupts). OFF is never used: it risks corruption.
         db.pragma(`synchronous = ${opts.sync === 'always' ? 'FULL' : 'NORMAL'}`);
-        db.exec('CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID');
       }
+      if (!existing) db.exec('CREATE TABLE IF NOT EXISTS kv (k BLOB PRIMARY KEY, v BLOB NOT NULL) WITHOUT ROWID');
       return new SqliteEngine(opts.dir, file, db, opts);
     } catch (err) {
       db?.close();
-      if (opts.readOnly && !fs.existsSync(file)) {
-        throw new KvsError(ErrorCodes.STORE_NOT_FOUND, `no SQLite database at ${file}; the store marker is there but the database file is missing: restore it, or write to the store to create it`, { cause: err, details: { file } });
-      }
-      throw mapSqliteError(err, 'opening the store', file);
+      throw (opts.readOnly ? unreadableHere(err, file) : undefined) ?? mapSqliteError(err, 'opening the store', file);
     }
   }
 
@@ -245,4 +255,50 @@ export class SqliteEngine extends BaseEngine {
   #diskBytes(): number {
     return directorySizeSync(this.#dir);
   }
+}
+
+/**
+ * Why a read-only open failed, iff it is that SQLite cannot create the -shm file that a WAL
+ * database needs to be read, in a directory it may not write (a read-only mount). The file is
+ * intact; opening it as immutable would need URI filenames, which better-sqlite3 leaves off.
+ */
+function unreadableHere(err: unknown, file: string): KvsError | undefined {
+  if ((err as { code?: unknown }).code !== 'SQLITE_CANTOPEN' || !fs.existsSync(file) || writable(path.dirname(file))) return undefined;
+  return new KvsError(
+    ErrorCodes.UNSUPPORTED,
+    `SQLite cannot read ${file} from a directory it may not write: a WAL-mode database needs its ${SQLITE_FILE}-shm file, which it cannot create there. The file itself is intact: copy the store to a writable place (or remount it read-write) to read it`,
+    { cause: err, details: { file: SQLITE_FILE, path: file } },
+  );
+}
+
+/** True iff this process may create files in `dir`. */
+function writable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True iff the database holds the kv table. */
+function hasTable(db: Database.Database): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kv'").pluck().get() !== undefined;
+}
+
+function missingFile(dir: string, file: string): KvsError {
+  const wal = ['-wal', '-shm'].filter((suffix) => fs.existsSync(file + suffix)).map((suffix) => SQLITE_FILE + suffix);
+  return missingStoreFiles({ dir, engine: 'sqlite', library: 'SQLite', file: SQLITE_FILE, found: wal.length === 0 ? '' : wal.join(' and ') });
+}
+
+function missingTable(dir: string, file: string, db: Database.Database): KvsError {
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+  const size = fs.statSync(file).size;
+  const empty = tables.length === 0;
+  return new KvsError(
+    ErrorCodes.CORRUPTION,
+    `${dir} is a sqlite store (kvs-store.json says so), but ${file} holds no kv table (${size} bytes, ${empty ? 'no tables' : `tables: ${tables.join(', ')}`}); kvs will not create an empty one over it: restore the file from a backup` +
+      (empty ? `; if the store never held data (its first write was interrupted), remove ${SQLITE_FILE} and kvs-store.json to start afresh` : ''),
+    { details: { dir, file: SQLITE_FILE, path: file } },
+  );
 }

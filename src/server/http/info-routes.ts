@@ -1,4 +1,4 @@
-/** The routes about the server rather than the data: /healthz, /v1/stats, /metrics and the dashboard page. */
+/** The routes about the server rather than the data: /healthz, /v1/stats, /metrics, the dashboard page and its icon. */
 import type { RequestContext } from './context.js';
 import { HttpError, HttpErrorCodes, sendJson } from './errors.js';
 import { dashboardPage } from './dashboard.js';
@@ -56,4 +56,15 @@ export async function dashboard(ctx: RequestContext): Promise<void> {
 /** GET /v1/watch without a WebSocket upgrade. */
 export async function watchWithoutUpgrade(): Promise<void> {
   throw new HttpError(426, HttpErrorCodes.UPGRADE_REQUIRED, 'GET /v1/watch is a WebSocket endpoint: connect with a WebSocket client (Upgrade: websocket)', { Upgrade: 'websocket' });
+}
+
+/** The kvs icon (the same drawing page.html carries inline), for browsers that ask for /favicon.ico on any page. */
+const ICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#182028"/>' +
+  '<path d="M4 3v10M4 8l5-5M4 8l5 5" stroke="#4fb3ff" stroke-width="2" fill="none"/></svg>';
+
+/** GET /favicon.ico: the icon as SVG, so a browser showing /v1/stats or /metrics gets no 404. Needs no token. */
+export async function favicon(ctx: RequestContext): Promise<void> {
+  ctx.res.writeHead(200, { 'Content-Type': 'image/svg+xml', 'Content-Length': Buffer.byteLength(ICON_SVG), 'Cache-Control': 'max-age=86400' });
+  ctx.res.end(ctx.req.method === 'HEAD' ? undefined : ICON_SVG);
 }

@@ -5,7 +5,7 @@
 import { postBatch } from './batch-route.js';
 import type { Handler } from './context.js';
 import { HttpError, HttpErrorCodes } from './errors.js';
-import { dashboard, health, stats, watchWithoutUpgrade } from './info-routes.js';
+import { dashboard, favicon, health, stats, watchWithoutUpgrade } from './info-routes.js';
 import { deleteKey, getKey, KV_PREFIX, listKeys, putKey } from './kv-routes.js';
 
 export interface Route {
@@ -27,6 +27,7 @@ export function fixedRoutes(metrics: Handler): Map<string, Methods> {
   return new Map<string, Methods>([
     ['/', { GET: route('dashboard', dashboard) }],
     ['/healthz', { GET: route('health', health, true) }],
+    ['/favicon.ico', { GET: route('favicon', favicon, true), HEAD: route('favicon', favicon, true) }],
     ['/metrics', { GET: route('metrics', metrics) }],
     ['/v1/stats', { GET: route('stats', stats) }],
     ['/v1/kv', { GET: route('list', listKeys) }],

@@ -18,6 +18,13 @@ export interface RespLimits {
   unauthenticatedMaxBulkBytes: number;
   /** Most simultaneous clients; the next one gets `-ERR max number of clients reached`. */
   maxClients: number;
+  /**
+   * Most bytes of pending input (partial requests and parsed commands not yet run) all clients
+   * together may make the server hold; past it the biggest holders are disconnected (Redis's
+   * maxmemory-clients, for query buffers). Twice the largest request, so one request of the
+   * largest size is never cut off on its own.
+   */
+  maxPendingInputBytes: number;
   /** Parsed commands queued per connection before the server stops reading its socket. */
   maxQueuedCommands: number;
   /** Unsent reply bytes above which the server runs no more of the client's commands and stops reading its socket until it drains. */
@@ -38,6 +45,7 @@ export const DEFAULT_LIMITS: Readonly<RespLimits> = Object.freeze({
   unauthenticatedMaxArgs: 10,
   unauthenticatedMaxBulkBytes: 16 * 1024,
   maxClients: 10_000,
+  maxPendingInputBytes: 512 * 1024 * 1024,
   maxQueuedCommands: 1024,
   outputPauseBytes: 1024 * 1024,
   outputHardLimitBytes: 256 * 1024 * 1024,

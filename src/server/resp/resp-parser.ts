@@ -22,10 +22,15 @@ export interface ParserLimits {
   maxInlineBytes: number;
   maxArgs: number;
   maxRequestBytes: number;
+  /** The limits are the pre-AUTH ones: exceeding them says `unauthenticated multibulk/bulk length`, as Redis does. */
+  unauthenticated?: boolean;
 }
 
 /** Longest `*<count>` or `$<length>` line: a sign, 20 digits and CRLF fit with room to spare. */
 const MAX_HEADER_LINE = 32;
+/** Redis's own ceilings (1024*1024 arguments, proto-max-bulk-len 512 MiB): beyond them a length is invalid whoever sends it. */
+const MAX_MULTIBULK = 1024 * 1024;
+const MAX_BULK = 512 * 1024 * 1024;
 const CR = 13;
 const LF = 10;
 const EMPTY = Buffer.alloc(0);
@@ -43,6 +48,9 @@ export class RespParser {
   /** Arguments still expected by the multibulk in progress; 0 between requests. */
   #argsLeft = 0;
   #args: Buffer[] = [];
+  /** Bytes of the completed arguments in #args. */
+  #argsBytes = 0;
+  /** Declared bytes of the multibulk in progress (checked against maxRequestBytes). */
   #requestBytes = 0;
   /** Length of the bulk whose header was read, or -1 when its `$` header comes next. */
   #bulkLen = -1;
@@ -54,9 +62,18 @@ export class RespParser {
     this.limits = limits;
   }
 
-  /** Bytes held for an incomplete request (for tests and INFO). */
+  /** Bytes held for an incomplete request: received and not yet emitted (the input budget counts them). */
   get bufferedBytes(): number {
-    return this.#pendingBytes + this.#requestBytes;
+    return this.#pendingBytes + this.#argsBytes;
+  }
+
+  /** Drops whatever is buffered (the connection closed); the parser refuses further input. */
+  release(): void {
+    this.#failed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    this.#args = [];
+    this.#argsBytes = 0;
   }
 
   /**
@@ -113,10 +130,7 @@ export class RespParser {
     try {
       this.#parse(buf, emit);
     } catch (err) {
-      this.#failed = true;
-      this.#pending = [];
-      this.#pendingBytes = 0;
-      this.#args = [];
+      this.release();
       throw err;
     }
   }
@@ -130,11 +144,13 @@ export class RespParser {
           const line = this.#readLine(buf, pos, 'mbulk count');
           if (line < 0) break;
           const count = parseLength(buf, pos + 1, line - 1);
-          if (count === undefined || count > this.limits.maxArgs) throw new ProtocolError('invalid multibulk length');
+          if (count === undefined || count > MAX_MULTIBULK) throw new ProtocolError('invalid multibulk length');
+          if (count > this.limits.maxArgs) throw new ProtocolError(this.limits.unauthenticated === true ? 'unauthenticated multibulk length' : 'invalid multibulk length');
           pos = line + 1;
           if (count <= 0) continue;
           this.#argsLeft = count;
           this.#args = [];
+          this.#argsBytes = 0;
           this.#requestBytes = 0;
         } else {
           const lf = buf.indexOf(LF, pos);
@@ -162,7 +178,8 @@ export class RespParser {
         const line = this.#readLine(buf, pos, 'bulk count');
         if (line < 0) break;
         const len = parseLength(buf, pos + 1, line - 1);
-        if (len === undefined || len < 0 || len > this.limits.maxBulkBytes) throw new ProtocolError('invalid bulk length');
+        if (len === undefined || len < 0) throw new ProtocolError('invalid bulk length');
+        if (len > this.limits.maxBulkBytes) throw new ProtocolError(this.limits.unauthenticated === true && len <= MAX_BULK ? 'unauthenticated bulk length' : 'invalid bulk length');
         this.#requestBytes += len;
         if (this.#requestBytes > this.limits.maxRequestBytes) throw new ProtocolError('too big request');
         this.#bulkLen = len;
@@ -175,11 +192,13 @@ export class RespParser {
       }
       if (buf[pos + len] !== CR || buf[pos + len + 1] !== LF) throw new ProtocolError('expected CRLF after bulk string');
       this.#args.push(buf.subarray(pos, pos + len));
+      this.#argsBytes += len;
       pos += len + 2;
       this.#bulkLen = -1;
       if (--this.#argsLeft === 0) {
         const args = this.#args;
         this.#args = [];
+        this.#argsBytes = 0;
         this.#requestBytes = 0;
         if (emit(args) === false) {
           this.#stopped = true;
@@ -218,9 +237,7 @@ export class RespParser {
   }
 
   #fail(err: ProtocolError): ProtocolError {
-    this.#failed = true;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.release();
     return err;
   }
 }

@@ -10,7 +10,9 @@ import type { SyncPolicy } from '../../engine/types.js';
 import type { KvService } from '../service/kv-service.js';
 import type { ClientState, ServerCounters, ServerState } from './commands/command-table.js';
 import { buildCommandTable } from './commands/index.js';
+import { CommandStats } from './command-stats.js';
 import { RespConnection } from './connection.js';
+import { InputBudget } from './input-budget.js';
 import { resolveLimits, type RespLimits } from './limits.js';
 import { formatAddress, type ListenAddress } from './listen-address.js';
 import { ScanCursors } from './scan-cursor.js';
@@ -45,14 +47,18 @@ export class RespServer {
     this.#log = options.log ?? (() => {});
     const counters: ServerCounters = { connectionsReceived: 0, rejectedConnections: 0, commandsProcessed: 0, netInputBytes: 0, netOutputBytes: 0, protocolErrors: 0 };
     const connections = this.#connections;
+    const limits = resolveLimits(options.limits);
     this.#state = {
       service,
-      limits: resolveLimits(options.limits),
+      limits,
+      input: new InputBudget(limits.maxPendingInputBytes),
       requirepass: options.requirepass,
       version: options.version,
       sync: options.sync,
       startedAt: Date.now(),
+      log: this.#log,
       counters,
+      stats: new CommandStats(),
       commands: buildCommandTable(),
       cursors: new ScanCursors(),
       address: () => this.address(),
@@ -89,6 +95,16 @@ export class RespServer {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Bytes of pending input all connections hold now, as the global budget accounts them. */
+  get pendingInputBytes(): number {
+    return this.#state.input.total;
+  }
+
+  /** Connections disconnected for the pending-input budget since start. */
+  get inputEvictions(): number {
+    return this.#state.input.evictions;
   }
 
   #accept(socket: net.Socket): void {

@@ -10,6 +10,7 @@ import { checkBatch, checkKey, checkValue } from '../../engine/validate.js';
 import { toBuffer } from '../../util/bytes.js';
 import { ChangeFeed, type Via } from './change-feed.js';
 import { KeyLocks } from './key-locks.js';
+import { Watches } from './watches.js';
 
 export interface ServiceInfo {
   /** Engine name. */
@@ -48,10 +49,20 @@ export interface LockedOps {
   batch(ops: readonly BatchOp[]): Promise<void>;
 }
 
+/**
+ * Receives the completion of a command's writes instead of the command waiting for it: the
+ * RESP connection collects them, lets the commands of one batch share one durability point, and
+ * sends their replies only once they have all completed (group commit). `done` may reject; the
+ * receiver must handle that (a reply must then not claim success).
+ */
+export type Defer = (done: Promise<void>) => void;
+
 export class KvService {
   readonly engine: KvsEngine;
   readonly info: ServiceInfo;
   readonly changes = new ChangeFeed();
+  /** RESP WATCH: every write issued here touches its keys. */
+  readonly watches = new Watches();
   readonly startedAt = Date.now();
   readonly #locks = new KeyLocks();
   readonly #observers = new Set<ServiceObserver>();
@@ -78,18 +89,18 @@ export class KvService {
     return this.engine.count();
   }
 
-  set(key: BytesLike, value: BytesLike, via: Via): Promise<void> {
+  set(key: BytesLike, value: BytesLike, via: Via, defer?: Defer): Promise<void> {
     const k = toBuffer(key);
-    return this.withKeys([k], via, (ops) => ops.set(k, toBuffer(value)));
+    return this.withKeys([k], via, (ops) => ops.set(k, toBuffer(value)), defer);
   }
 
-  delete(key: BytesLike, via: Via): Promise<boolean> {
+  delete(key: BytesLike, via: Via, defer?: Defer): Promise<boolean> {
     const k = toBuffer(key);
-    return this.withKeys([k], via, (ops) => ops.delete(k));
+    return this.withKeys([k], via, (ops) => ops.delete(k), defer);
   }
 
-  batch(ops: readonly BatchOp[], via: Via): Promise<void> {
-    return this.withKeys(ops.map((op) => toBuffer(op.key)), via, (locked) => locked.batch(ops));
+  batch(ops: readonly BatchOp[], via: Via, defer?: Defer): Promise<void> {
+    return this.withKeys(ops.map((op) => toBuffer(op.key)), via, (locked) => locked.batch(ops), defer);
   }
 
   /**
@@ -99,8 +110,10 @@ export class KvService {
    * disk under `sync: always`); the locks are released earlier, as soon as `fn` has issued its
    * writes, because the engine applies operations in the order they are issued. Writes are
    * published to the change feed as they are acknowledged. `fn` must only touch the keys it named.
+   * With `defer`, resolves as soon as the writes are issued and hands their completion to `defer`
+   * (which must not be called with a failure of `fn` itself: that still rejects this call).
    */
-  async withKeys<T>(keys: readonly Buffer[], via: Via, fn: (ops: LockedOps) => Promise<T>): Promise<T> {
+  async withKeys<T>(keys: readonly Buffer[], via: Via, fn: (ops: LockedOps) => Promise<T>, defer?: Defer): Promise<T> {
     const release = await this.#locks.lock(keys);
     const writes: Promise<void>[] = [];
     let result: T;
@@ -112,17 +125,23 @@ export class KvService {
       throw err;
     }
     release();
-    await Promise.all(writes);
+    if (defer === undefined) await Promise.all(writes);
+    else if (writes.length > 0) {
+      const done = writes.length === 1 ? writes[0]! : Promise.all(writes).then(() => undefined);
+      done.catch(() => {}); // the receiver observes the failure; this keeps it from counting as unhandled meanwhile
+      defer(done);
+    }
     return result;
   }
 
   /** Deletes every key (FLUSHDB), holding the whole store so no write interleaves. Resolves with how many were deleted. */
-  async clear(via: Via): Promise<number> {
+  async clear(via: Via, defer?: Defer): Promise<number> {
     const release = await this.#locks.lockAll();
     const writes: Promise<void>[] = [];
     try {
       const keys: Buffer[] = [];
       for await (const [key] of this.engine.scan()) keys.push(key);
+      this.watches.touchAll();
       const ops = this.#lockedOps(via, writes);
       const CHUNK = 1000;
       for (let i = 0; i < keys.length; i += CHUNK) {
@@ -131,7 +150,8 @@ export class KvService {
       return keys.length;
     } finally {
       release();
-      await Promise.all(writes);
+      if (defer === undefined) await Promise.all(writes);
+      else for (const write of writes) defer(write);
     }
   }
 
@@ -169,6 +189,7 @@ export class KvService {
   #lockedOps(via: Via, writes: Promise<void>[]): LockedOps {
     const engine = this.engine;
     const feed = this.changes;
+    const watches = this.watches;
     const issue = (write: Promise<unknown>, publish: () => void): void => {
       const done = write.then(publish);
       done.catch(() => {}); // awaited by withKeys; this only keeps a failure from counting as unhandled meanwhile
@@ -179,17 +200,20 @@ export class KvService {
       set: async (key, value) => {
         const k = checkKey(key);
         const v = checkValue(value);
+        watches.touch(k);
         issue(engine.set(k, v), () => feed.publish('set', k, v.length, via));
       },
       delete: async (key) => {
         const k = checkKey(key);
         if (!(await engine.has(k))) return false;
+        watches.touch(k);
         issue(engine.delete(k), () => feed.publish('delete', k, 0, via));
         return true;
       },
       batch: async (ops) => {
         const checked = checkBatch(ops);
         if (checked.length === 0) return;
+        for (const op of checked) watches.touch(op.key);
         issue(engine.batch(checked), () => {
           for (const op of checked) feed.publish(op.type, op.key, op.type === 'set' ? op.value.length : 0, via);
         });

@@ -8,7 +8,9 @@ import * as path from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { describe, it, expect } from 'vitest';
 import { ErrorCodes, type KvsEngine } from '../../../src/index.js';
+import { UNPUBLISHED_SUFFIX } from '../../../src/engines/bitcask/data-file.js';
 import { parseFileName } from '../../../src/engines/bitcask/file-names.js';
+import { FILE_SET, writeFileSet } from '../../../src/engines/bitcask/file-set.js';
 import { recordSize } from '../../../src/engines/bitcask/record-format.js';
 import { contents, contentsOf, copyStore, dataFiles, directoryBytes, fileSize, flipByte, open, recordsIn, sorted, tempDir } from './store-dir.js';
 
@@ -154,14 +156,14 @@ describe('merge', () => {
     expect(outputs[0]).toBe(`${String(lastInput.major).padStart(10, '0')}-0001.data`);
     expect(inputs.every((f) => !fs.existsSync(path.join(s1, f)))).toBe(true);
 
-    /** A directory holding the S0 files except `drop` (and their hints), plus the S1 files `add`. */
-    const mixed = (drop: string[], add: string[], label: string): string => {
+    /** A directory holding the S0 files except `drop` (and their hints), plus the S1 files `add` (under `suffix`, for unpublished outputs). */
+    const mixed = (drop: string[], add: string[], label: string, suffix = ''): string => {
       const dir = copyStore(s0, label);
       for (const f of drop) {
         fs.rmSync(path.join(dir, f));
         fs.rmSync(path.join(dir, hintOf(f)), { force: true });
       }
-      for (const f of add) fs.copyFileSync(path.join(s1, f), path.join(dir, f));
+      for (const f of add) fs.copyFileSync(path.join(s1, f), path.join(dir, f + suffix));
       return dir;
     };
     /** Reopens, compares, compacts, compares again after another reopen. */
@@ -174,44 +176,68 @@ describe('merge', () => {
       expect(await contentsOf(dir, SMALL), `${what}, compacted and reopened`).toEqual(model);
     };
 
-    // (a) merge crashed while writing output j: earlier outputs whole but without hints (hints
-    // are written only once every output is synced), output j torn mid-record, no later outputs.
+    // (a) merge crashed while writing output j: outputs are still unpublished (NAME.data.tmp-merge),
+    // earlier ones whole but without hints (hints are written only once every output is synced),
+    // output j torn mid-record, no later outputs.
     expect(outputs.length).toBeGreaterThan(1);
     const newActive = s1Files.filter((f) => f.endsWith('.data') && parseFileName(f)!.id.minor === 0);
+    /**
+     * FILESET as the merge leaves it: after sealing the active file (inputs SEALED, the new active
+     * file ACTIVE), then once the outputs are published (inputs MERGED, outputs SEALED).
+     */
+    const withFileSet = (dir: string, published: boolean): string => {
+      const entry = (f: string, state: 'sealed' | 'active' | 'merged') => ({ id: parseFileName(f)!.id, state, size: fileSize(path.join(inputs.includes(f) ? s0 : s1, f)) });
+      const entries = [...inputs.map((f) => entry(f, published ? 'merged' : 'sealed')), ...(published ? outputs : []).map((f) => entry(f, 'sealed')), ...newActive.map((f) => entry(f, 'active'))];
+      writeFileSet(dir, { generation: 1000, entries });
+      return dir;
+    };
+    const inputsMerged = (dir: string): string => withFileSet(dir, true);
     for (let j = 0; j < outputs.length; j++) {
       const outRecords = recordsIn(path.join(s1, outputs[j]!));
       expect(outRecords.length).toBeGreaterThan(3);
       for (const r of outRecords) {
-        const dir = mixed([], [...newActive, ...outputs.slice(0, j + 1)], 'a');
-        fs.truncateSync(path.join(dir, outputs[j]!), r.offset + Math.floor(r.size / 2));
+        const dir = mixed([], outputs.slice(0, j + 1), 'a', UNPUBLISHED_SUFFIX);
+        for (const f of newActive) fs.copyFileSync(path.join(s1, f), path.join(dir, f));
+        withFileSet(dir, false);
+        fs.truncateSync(path.join(dir, outputs[j]! + UNPUBLISHED_SUFFIX), r.offset + Math.floor(r.size / 2));
         await expectModel(dir, `(a) output ${outputs[j]} torn inside the record at ${r.offset}`);
       }
     }
 
     // (b) merge wrote and synced all outputs and hints, crashed before deleting any input.
-    await expectModel(mixed([], s1Files, 'b'), '(b) all inputs and all outputs');
 
-    // (b') crashed while writing the hints of the outputs: the last output's hint is torn.
-    const tornHint = mixed([], s1Files, 'b-hint');
+    // (b) merge wrote and synced all outputs and hints and published them, crashed before
+    // FILESET said so (the outputs are unlisted: moved to lost/, the inputs decide), or after
+    // (the inputs are MERGED: the outputs decide, and the inputs are deleted).
+    await expectModel(withFileSet(mixed([], s1Files, 'b'), false), '(b) all inputs and all outputs, FILESET not yet updated');
+    await expectModel(inputsMerged(mixed([], s1Files, 'b-merged')), '(b) all inputs and all outputs, inputs MERGED');
+
+    // (b') crashed while writing the hints of the outputs (before publishing): the last output's hint is torn.
+    const tornHint = mixed([], outputs, 'b-hint', UNPUBLISHED_SUFFIX);
+    for (const f of [...newActive, ...outputs.map(hintOf)]) fs.copyFileSync(path.join(s1, f), path.join(tornHint, f));
+    withFileSet(tornHint, false);
     const lastOutHint = path.join(tornHint, hintOf(outputs.at(-1)!));
     fs.truncateSync(lastOutHint, fileSize(lastOutHint) - 3);
-    await expectModel(tornHint, "(b') all outputs, the last one's hint torn");
+    await expectModel(tornHint, "(b') unpublished outputs, the last one's hint torn");
 
     // (c) crashed while deleting inputs oldest first: k inputs gone; also with the next input's hint already gone.
     for (let k = 0; k <= inputs.length; k++) {
-      await expectModel(mixed(inputs.slice(0, k), s1Files, 'c'), `(c) oldest ${k} inputs deleted`);
+      await expectModel(inputsMerged(mixed(inputs.slice(0, k), s1Files, 'c')), `(c) oldest ${k} inputs deleted`);
       if (k < inputs.length) {
-        const dir = mixed(inputs.slice(0, k), s1Files, 'c-hint');
+        const dir = inputsMerged(mixed(inputs.slice(0, k), s1Files, 'c-hint'));
         fs.rmSync(path.join(dir, hintOf(inputs[k]!)));
         await expectModel(dir, `(c) oldest ${k} inputs deleted and the hint of the next`);
       }
     }
 
-    // Why oldest first: deleting the newest inputs first drops the tombstone of 'doomed' while
+    // Why oldest first (for a store without FILESET, written before file sets, where every file
+    // present is loaded): deleting the newest inputs first drops the tombstone of 'doomed' while
     // its put (in the oldest input) remains, and no merge output hides it.
     const tombstoneFile = whereIs(s0, 'doomed').tombstones[0]!;
     const newestFirst = inputs.slice(inputs.indexOf(tombstoneFile));
-    const wrongOrder = await contentsOf(mixed(newestFirst, s1Files, 'wrong-order'), SMALL);
+    const legacy = mixed(newestFirst, s1Files, 'wrong-order');
+    fs.rmSync(path.join(legacy, FILE_SET));
+    const wrongOrder = await contentsOf(legacy, SMALL);
     expect(wrongOrder.get('doomed')).toBe(pad('set in the first file'));
     expect(wrongOrder).not.toEqual(model);
   });
@@ -224,10 +250,9 @@ describe('merge', () => {
     const db = await open(dir, SMALL);
     await expect(db.compact()).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION, details: { file: active, offset: victim.offset } });
     await expect(db.get(victim.key)).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION });
-    // The merge had copied records before it failed: those keys now live in a partial output,
-    // which stays unpublished (a temporary name that recovery deletes; the inputs are kept).
-    const partial = fs.readdirSync(dir).filter((f) => f.endsWith('.data.tmp-merge'));
-    expect(partial.map((f) => recordsIn(path.join(dir, f)).length).reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+    // The merge had copied records before it failed: those keys are pointed back at their
+    // inputs (which are kept) and the partial output is deleted at once, giving its space back.
+    expect(fs.readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
     expect(dataFiles(dir).filter((f) => parseFileName(f)!.id.minor > 0)).toEqual([]);
     const others = [...model].filter(([k]) => k !== victim.key);
     for (const [k, v] of others) expect((await db.get(k))?.toString(), k).toBe(v);

@@ -22,7 +22,9 @@ export function describeLevelDbFamilyEdges(engine: 'level' | 'rocksdb', subdir: 
         const err = await openStore({ dir }).then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(KvsError);
         expect(err).toMatchObject({ code: ErrorCodes.LOCKED, details: { sameProcess: false } });
-        expect((err as KvsError).message).toContain('in use by another process');
+        // The holder's pid, read from /proc/locks.
+        expect((err as KvsError).message).toContain(`in use by process ${held.child.pid}`);
+        expect(err).toMatchObject({ details: { pid: held.child.pid } });
         expect((err as KvsError).message).toContain(path.join(dir, subdir, 'LOCK'));
         expect((err as KvsError).cause).toBeDefined();
       } finally {
@@ -55,13 +57,13 @@ export function describeLevelDbFamilyEdges(engine: 'level' | 'rocksdb', subdir: 
       expect((err as KvsError).message).toContain(current);
     });
 
-    it(`a read-only open of a store whose ${subdir} folder is gone is STORE_NOT_FOUND, and creates nothing`, async () => {
+    it(`a read-only open of a store whose ${subdir} folder is gone is CORRUPTION (the marker says a store is there), and creates nothing`, async () => {
       const { dir, db } = await newStore(engine);
       await db.close();
       fs.rmSync(path.join(dir, subdir), { recursive: true });
       const err = await openStore({ dir, readOnly: true }).then(() => undefined, (e: unknown) => e);
-      expect(err).toMatchObject({ code: ErrorCodes.STORE_NOT_FOUND, details: { dir } });
-      expect((err as KvsError).message).toContain(path.join(dir, subdir));
+      expect(err).toMatchObject({ code: ErrorCodes.CORRUPTION, details: { dir, file: path.join(subdir, 'CURRENT') } });
+      expect((err as KvsError).message).toContain(`${subdir}/CURRENT is missing`);
       expect(fs.existsSync(path.join(dir, subdir))).toBe(false);
     });
 

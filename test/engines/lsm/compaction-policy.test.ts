@@ -46,10 +46,17 @@ describe('compaction policy', () => {
     expect(isTrivialMove(v, pick, options)).toBe(true);
   });
 
-  it('a flushed memtable goes to level 0 if it overlaps there, else down to level 2 while nothing overlaps', () => {
+  it('a flushed memtable goes to level 0 if it overlaps there or level 1, else to level 1, never deeper', () => {
     const v = version([file('m', 'p')], [file('a', 'c')], []);
     expect(pickFlushLevel(v, Buffer.from('n'), Buffer.from('o'), options)).toBe(0);
     expect(pickFlushLevel(v, Buffer.from('b'), Buffer.from('d'), options)).toBe(0); // overlaps L1: stays above it
-    expect(pickFlushLevel(v, Buffer.from('x'), Buffer.from('z'), options)).toBe(2);
+    expect(pickFlushLevel(v, Buffer.from('x'), Buffer.from('z'), options)).toBe(1);
+  });
+
+  it('a flush placed in level 1 is reached by the next level-0 compaction, which drops its shadowed versions', () => {
+    const v = version([file('a', 'z'), file('a', 'z')], [file('a', 'z')], []);
+    const pick = pickCompaction(v, { ...options, l0CompactionTrigger: 2 }, [])!;
+    expect(pick.level).toBe(0);
+    expect(pick.nextInputs.map((f) => f.number)).toEqual(v.levels[1]!.map((f) => f.number));
   });
 });

@@ -2,22 +2,36 @@
  * Slow: a child process writes through the built library with sync 'always', printing each
  * acknowledged write (test/support/crash-writer.ts), and is killed with SIGKILL at a random
  * moment, with small memtables so that flushes and compactions are in flight. The reopened
- * store holds every acknowledged write and nothing that was never written.
+ * store holds every acknowledged write and nothing that was never written. The moment is drawn
+ * from a seed, printed in the describe name; replay it with KVS_LSM_CRASH_SEED=<seed>.
  */
 import { describe, expect, it } from 'vitest';
 import { crashValue, distIsBuilt, runAndKill as runWriter, type CrashWriter } from '../../support/crash-writer.js';
+import { seededRandom } from '../../support/fault-store.js';
 import { contents, open, tempDir } from './store-dir.js';
 
 const OPTIONS = { memtableSize: 4096, blockSize: 512, targetFileSize: 8192, level1MaxBytes: 16384, l0CompactionTrigger: 2, compactionSliceBytes: 1024 };
 const writer = (workload: CrashWriter['workload']): CrashWriter => ({ engine: 'lsm', options: OPTIONS, workload, valueChars: 60, keys: 53, batchSize: 4 });
 const value = (i: number): string => crashValue(i, 60);
 
-/** Runs the writer until it has acknowledged between `min` and `min * 2` writes (random), kills it, returns the last ack. */
-function runAndKill(dir: string, workload: CrashWriter['workload'], min: number): Promise<number> {
-  return runWriter(dir, writer(workload), min + Math.floor(Math.random() * min));
+/** KVS_LSM_CRASH_SEED when set (to replay a failure), else a fresh seed. */
+function chooseSeed(): number {
+  const given = process.env.KVS_LSM_CRASH_SEED;
+  if (given === undefined || given === '') return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(given);
+  if (!Number.isSafeInteger(seed)) throw new Error(`KVS_LSM_CRASH_SEED must be an integer; got ${JSON.stringify(given)}`);
+  return seed;
 }
 
-describe('crash (kill -9) of an lsm writer with sync always', () => {
+const SEED = chooseSeed();
+const random = seededRandom(SEED);
+
+/** Runs the writer until it has acknowledged between `min` and `min * 2` writes (drawn from the seed), kills it, returns the last ack. */
+function runAndKill(dir: string, workload: CrashWriter['workload'], min: number): Promise<number> {
+  return runWriter(dir, writer(workload), min + Math.floor(random() * min));
+}
+
+describe(`crash (kill -9) of an lsm writer with sync always (seed ${SEED}; replay with KVS_LSM_CRASH_SEED=${SEED})`, () => {
   it('dist is built (run `npx tsc -p tsconfig.build.json` or `npm test`)', () => {
     expect(distIsBuilt()).toBe(true);
   });

@@ -68,6 +68,7 @@ describe('version edit', () => {
       compactPointers: [{ level: 2, key: b('m') }],
       deletedFiles: [{ level: 1, number: 9 }],
       newFiles: [{ level: 1, file: { number: 33, fileSize: 4096, entryCount: 10, smallest: b('a'), largest: b('z') } }],
+      newLogs: [41, 300],
     };
     expect(decodeVersionEdit(encodeVersionEdit(edit), 'MANIFEST-000002', 0)).toEqual(edit);
   });
@@ -77,6 +78,11 @@ describe('version edit', () => {
     const bytes = encodeVersionEdit(edit);
     expect(bytes[0]).toBe(Tag.NEW_FILE);
     expect(bytes.length).toBe(1 + 1 + 1 + 2 + 1 + (1 + 2) + (1 + 2));
+  });
+
+  it('encodes a WAL taking writes as LOG_FILE and its number: 1 + 2 bytes for WAL 300', () => {
+    const bytes = encodeVersionEdit({ ...emptyEdit(), newLogs: [300] });
+    expect([...bytes]).toEqual([Tag.LOG_FILE, 0xac, 0x02]);
   });
 
   it('an unknown tag is CORRUPTION naming the manifest and the offset', () => {

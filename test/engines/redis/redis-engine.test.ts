@@ -104,15 +104,22 @@ describe('reaching the server', () => {
     expect(db.status).toBe('closed');
   });
 
-  it('a server in Cluster mode is refused with UNSUPPORTED (cross-slot MULTI and per-node SCAN would half-work)', async () => {
-    const cluster = await startRedisServer({ args: ['--cluster-enabled', 'yes'] });
+  it('a Cluster-mode node whose cluster serves no slots is ENGINE_UNAVAILABLE naming the node and how to fix it', async () => {
+    const lone = await startRedisServer({ args: ['--cluster-enabled', 'yes'] });
     try {
-      const err = await openStore({ engine: 'redis', url: cluster.url }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: ErrorCodes.UNSUPPORTED });
-      expect((err as Error).message).toMatch(/runs in Cluster mode/);
+      const err = await openStore({ engine: 'redis', url: lone.url }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: ErrorCodes.ENGINE_UNAVAILABLE });
+      expect((err as Error).message).toContain(`the Redis Cluster of redis://127.0.0.1:${lone.port} is down (cluster_state:fail; slots assigned 0`);
+      expect((err as Error).message).toMatch(/redis-cli --cluster create/);
     } finally {
-      await cluster.stop();
+      await lone.stop();
     }
+  });
+
+  it('several seed URLs for a standalone server are INVALID_ARGUMENT', async () => {
+    const err = await openStore({ engine: 'redis', url: `${redis.url},127.0.0.1:1` }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: ErrorCodes.INVALID_ARGUMENT });
+    expect((err as Error).message).toMatch(/is a standalone Redis server, not a Redis Cluster node/);
   });
 
   it('a sync policy other than "never" is UNSUPPORTED; without one the store opens under "never"', async () => {

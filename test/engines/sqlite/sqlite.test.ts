@@ -73,11 +73,12 @@ describe('sqlite: errors', () => {
     expect((err as KvsError).message).toContain(file);
   });
 
-  it('a read-only open of a store whose database file is gone is STORE_NOT_FOUND, and creates nothing', async () => {
+  it('a read-only open of a store whose database file is gone is CORRUPTION (the marker says a store is there), and creates nothing', async () => {
     const { dir, db, file } = await newStore();
     await db.close();
     fs.rmSync(file);
-    await expect(openStore({ dir, readOnly: true })).rejects.toMatchObject({ code: ErrorCodes.STORE_NOT_FOUND });
+    await expect(openStore({ dir, readOnly: true })).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION });
+    await expect(openStore({ dir })).rejects.toMatchObject({ code: ErrorCodes.CORRUPTION });
     expect(fs.existsSync(file)).toBe(false);
   });
 

@@ -37,6 +37,13 @@ describe('token', () => {
     expect(await res.json()).toEqual({ status: 'ok', engine: 'bitcask' });
   });
 
+  it('/favicon.ico needs no token and is the SVG icon, so a browser on /v1/stats gets no 404', async () => {
+    const res = await fetch(`${s.base}/favicon.ico`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/svg+xml');
+    expect(await res.text()).toMatch(/^<svg /);
+  });
+
   it('a PUT without a token is 401 with WWW-Authenticate: Bearer and stores nothing', async () => {
     const before = await contents(s.engine);
     const res = await fetch(`${s.base}/v1/kv/k`, { method: 'PUT', body: 'v' });

@@ -22,6 +22,27 @@ async function connect(server: TestServer): Promise<RawClient> {
   return client;
 }
 
+/** Resolves once `done()` holds, checking every few milliseconds; rejects after `ms`. */
+async function until(done: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The server's total_net_output_bytes, asked over a connection of its own. */
+async function netOutputBytes(server: TestServer): Promise<number> {
+  const probe = await RawClient.connect(server.port);
+  try {
+    probe.write('INFO stats\r\n');
+    await probe.until(() => /total_net_output_bytes:\d+\r\n/.test(probe.text));
+    return Number(/total_net_output_bytes:(\d+)/.exec(probe.text)![1]);
+  } finally {
+    probe.close();
+  }
+}
+
 afterEach(async () => {
   for (const c of clients.splice(0)) c.close();
   for (const s of servers.splice(0)) await s.stop();
@@ -143,7 +164,7 @@ describe('authentication', () => {
     const c = await connect(server);
     c.write(frame('SET', 'k', 'x'.repeat(20_000)));
     await c.waitClosed();
-    expect(c.text).toBe('-ERR Protocol error: invalid bulk length\r\n');
+    expect(c.text).toBe('-ERR Protocol error: unauthenticated bulk length\r\n');
     const d = await connect(server);
     expect(await d.request(Buffer.concat([frame('AUTH', 's3cret'), frame('SET', 'k', 'x'.repeat(20_000))]), '+OK\r\n+OK\r\n')).toBe('+OK\r\n+OK\r\n');
   });
@@ -160,7 +181,7 @@ describe('limits', () => {
     await c.waitClosed();
     expect(c.text).toBe('-ERR max number of clients reached\r\n');
     a.close();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => server.server.connectionCount === 1, 'the closed client to be gone');
     const d = await connect(server); // a slot is free again
     expect(await d.request('PING\r\n', '+PONG\r\n')).toBe('+PONG\r\n');
   });
@@ -172,8 +193,10 @@ describe('limits', () => {
     await c.request(frame('SET', 'big', value), '+OK\r\n');
     c.socket.pause();
     const n = 50;
+    const before = await netOutputBytes(server);
     c.write(Buffer.concat(Array.from({ length: n }, () => frame('GET', 'big'))));
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Resume only once replies beyond the pause bound have been sent to a client that is not reading.
+    await until(async () => (await netOutputBytes(server)) - before > 2 * 64 * 1024, 'replies to pile up');
     c.socket.resume();
     const reply = `$${value.length}\r\n${value}\r\n`;
     await c.until(() => c.bytes >= 5 + n * reply.length);
@@ -186,9 +209,7 @@ describe('limits', () => {
     await c.request(frame('SET', 'big', 'v'.repeat(512 * 1024)), '+OK\r\n');
     c.socket.pause(); // never reads again
     c.write(Buffer.concat(Array.from({ length: 200 }, () => frame('GET', 'big'))));
-    const deadline = Date.now() + 10_000;
-    while (server.server.connectionCount > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(server.server.connectionCount).toBe(0);
+    await until(() => server.server.connectionCount === 0, 'the stalled client to be disconnected');
     expect(server.logs.some((line) => line.includes('did not shrink'))).toBe(true);
     c.socket.resume(); // what the kernel had buffered arrives, then the close
     await c.waitClosed();

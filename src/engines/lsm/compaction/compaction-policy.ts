@@ -24,8 +24,13 @@ export interface CompactionPick {
   reason: string;
 }
 
-/** Largest level0 flush placement (LevelDB's kMaxMemCompactLevel). */
-const MAX_FLUSH_LEVEL = 2;
+/**
+ * Deepest level a flush is placed in. LevelDB allows 2 (kMaxMemCompactLevel), but a table in
+ * level 2 is compacted only when level 1 outgrows its budget, which an overwrite workload whose
+ * live data fits level 1 never does: its shadowed versions stayed forever. Every level-0
+ * compaction merges with the level-1 tables it overlaps, so a flush placed at 1 is reached.
+ */
+const MAX_FLUSH_LEVEL = 1;
 
 /** A trivial move or a flush placed deeper must not make a later compaction read more than this of level + 2. */
 export function maxGrandparentOverlap(options: PolicyOptions): number {
@@ -90,8 +95,8 @@ export function isTrivialMove(version: Version, pick: CompactionPick, options: P
 }
 
 /**
- * The level a flushed memtable with keys [smallest, largest] goes to: 0, or deeper (up to 2)
- * while it overlaps nothing there and not too much two levels down, as LevelDB does: a
+ * The level a flushed memtable with keys [smallest, largest] goes to: 0, or 1 while it overlaps
+ * nothing there and not too much in level 2, as LevelDB does (up to MAX_FLUSH_LEVEL): a
  * sequential fill then skips the L0 -> L1 rewrite.
  */
 export function pickFlushLevel(version: Version, smallest: Buffer, largest: Buffer, options: PolicyOptions): number {

@@ -5,8 +5,10 @@
  * does not decode, is CORRUPTION naming the manifest and the byte offset.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
 import { manifestPath } from '../file-names.js';
+import { MissingFile } from '../missing-file.js';
 import { readLog, type LogTail } from '../wal/wal-reader.js';
 import { readCurrent } from './current-file.js';
 import { decodeVersionEdit, type VersionEdit } from './version-edit.js';
@@ -28,7 +30,7 @@ export function readManifest(dir: string): ManifestContents | undefined {
     data = fs.readFileSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    throw new KvsError(ErrorCodes.CORRUPTION, `CURRENT names manifest ${file}, which is missing; restore it from a backup`, { details: { file } });
+    throw new MissingFile(path.basename(file), file, 'CURRENT names it as the live manifest', undefined);
   }
   const edits: VersionEdit[] = [];
   const { tail } = readLog(file, data, (payload, offset) => edits.push(decodeVersionEdit(payload, file, offset)));

@@ -12,12 +12,14 @@
  *     6 DELETED_FILE     level:varint number:varint
  *     7 NEW_FILE         level:varint number:varint fileSize:varint entryCount:varint
  *                        smallest:bytes largest:bytes   -- user keys, inclusive
+ *     8 LOG_FILE         number:varint          -- WAL `number` takes writes (a memtable switch); it
+ *                                                  must exist until LOG_NUMBER passes it (kvs only)
  *   bytes    := length:varint byte{length}
  */
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
 import { getVarint64, VarintWriter } from '../../../util/varint.js';
 
-export const Tag = { LOG_NUMBER: 2, NEXT_FILE: 3, LAST_SEQUENCE: 4, COMPACT_POINTER: 5, DELETED_FILE: 6, NEW_FILE: 7 } as const;
+export const Tag = { LOG_NUMBER: 2, NEXT_FILE: 3, LAST_SEQUENCE: 4, COMPACT_POINTER: 5, DELETED_FILE: 6, NEW_FILE: 7, LOG_FILE: 8 } as const;
 
 /** A live table as the manifest records it. Keys are user keys. */
 export interface FileMeta {
@@ -35,10 +37,12 @@ export interface VersionEdit {
   compactPointers: { level: number; key: Buffer }[];
   deletedFiles: { level: number; number: number }[];
   newFiles: { level: number; file: FileMeta }[];
+  /** WALs created to take writes (LOG_FILE); the manifest then knows they must exist. */
+  newLogs: number[];
 }
 
 export function emptyEdit(): VersionEdit {
-  return { compactPointers: [], deletedFiles: [], newFiles: [] };
+  return { compactPointers: [], deletedFiles: [], newFiles: [], newLogs: [] };
 }
 
 export function encodeVersionEdit(edit: VersionEdit): Buffer {
@@ -51,6 +55,7 @@ export function encodeVersionEdit(edit: VersionEdit): Buffer {
   for (const { level, file: f } of edit.newFiles) {
     w.varint(Tag.NEW_FILE).varint(level).varint(f.number).varint(f.fileSize).varint(f.entryCount).bytes(f.smallest).bytes(f.largest);
   }
+  for (const n of edit.newLogs) w.varint(Tag.LOG_FILE).varint(n);
   return w.finish();
 }
 
@@ -100,6 +105,9 @@ export function decodeVersionEdit(buf: Buffer, file: string, offset: number): Ve
         edit.newFiles.push({ level, file });
         break;
       }
+      case Tag.LOG_FILE:
+        edit.newLogs.push(num('log file number'));
+        break;
       default:
         throw bad(`unknown tag ${tag}`);
     }

@@ -1,15 +1,12 @@
 /**
- * The memtable: recent writes in a skiplist, newest version of each key first. It is written
- * by one writer and read by any number of iterators; once full it becomes immutable (no more
- * inserts) until flushed to an SSTable.
+ * The memtable: recent writes in an arena skiplist (skiplist.ts), newest version of each key
+ * first. It is written by one writer and read by any number of iterators; once full it becomes
+ * immutable (no more inserts) until flushed to an SSTable. Keys and values are copied in, so a
+ * caller may reuse its buffers as soon as add() returns.
  */
-import { EntryKind, MAX_SEQ } from '../entry.js';
+import { EntryKind, MAX_SEQ, type FoundEntry } from '../entry.js';
 import type { InternalIterator } from '../iterator.js';
-import { SkipList, type SkipNode } from './skiplist.js';
-
-/** Estimated heap bytes of a node apart from key and value: object, arrays, buffer views. */
-const NODE_OVERHEAD = 120;
-const POINTER_SIZE = 8;
+import { HEAD, NIL, SkipList } from './skiplist.js';
 
 export interface MemtableEntry {
   seq: number;
@@ -19,7 +16,6 @@ export interface MemtableEntry {
 
 export class Memtable {
   readonly #list = new SkipList();
-  #bytes = 0;
   /** Number of the WAL that holds this memtable's writes. */
   readonly logNumber: number;
 
@@ -27,26 +23,39 @@ export class Memtable {
     this.logNumber = logNumber;
   }
 
-  /** Estimated memory used, the measure compared with memtableSize. */
+  /** Memory used by entries (arena bytes plus node arrays): the measure compared with memtableSize. */
   get approximateBytes(): number {
-    return this.#bytes;
+    return this.#list.bytesUsed;
   }
 
   get entryCount(): number {
     return this.#list.count;
   }
 
-  /** Adds a version of `key`. The memtable keeps `key` and `value` (no copy). */
-  add(seq: number, kind: EntryKind, key: Buffer, value: Buffer): void {
-    const height = this.#list.insert(key, seq, kind, value);
-    this.#bytes += NODE_OVERHEAD + height * POINTER_SIZE + key.length + value.length;
+  /** Adds a version of `key`, copying `key` and `value`. */
+  add(seq: number, kind: EntryKind, key: Uint8Array, value: Uint8Array): void {
+    this.#list.insert(key, seq, kind, value);
   }
 
-  /** The newest version of `key` with sequence <= `seq`, or undefined iff there is none here. */
+  /** The newest version of `key` with sequence <= `seq` (value a view), or undefined iff there is none here. */
   get(key: Buffer, seq: number = MAX_SEQ): MemtableEntry | undefined {
-    const node = this.#list.seek(key, seq);
-    if (node === null || !node.key.equals(key)) return undefined;
-    return node;
+    const list = this.#list;
+    const n = list.seek(key, seq);
+    if (n === NIL || !list.keyEquals(n, key)) return undefined;
+    return { seq: list.seq[n]!, kind: list.kind[n]! as EntryKind, value: list.valueOf(n) };
+  }
+
+  /** Fills `out` with the newest version of `key` with sequence <= `seq` (value in the arena); false iff there is none here. */
+  find(key: Buffer, seq: number, out: FoundEntry): boolean {
+    const list = this.#list;
+    const n = list.seek(key, seq);
+    if (n === NIL || !list.keyEquals(n, key)) return false;
+    out.seq = list.seq[n]!;
+    out.kind = list.kind[n]! as EntryKind;
+    out.bytes = list.arena;
+    out.start = list.valueStart(n);
+    out.end = out.start + list.valueLen[n]!;
+    return true;
   }
 
   iterator(): InternalIterator {
@@ -56,52 +65,57 @@ export class Memtable {
 
 class MemtableIterator implements InternalIterator {
   readonly #list: SkipList;
-  #node: SkipNode | null = null;
+  #node = NIL;
+  #key: Buffer | undefined;
 
   constructor(list: SkipList) {
     this.#list = list;
   }
 
   valid(): boolean {
-    return this.#node !== null;
+    return this.#node !== NIL;
   }
   key(): Buffer {
-    return this.#node!.key;
+    return (this.#key ??= this.#list.keyOf(this.#node));
   }
   seq(): number {
-    return this.#node!.seq;
+    return this.#list.seq[this.#node]!;
   }
   kind(): EntryKind {
-    return this.#node!.kind;
+    return this.#list.kind[this.#node]! as EntryKind;
   }
   value(): Buffer {
-    return this.#node!.value;
+    return this.#list.valueOf(this.#node);
   }
   seekToFirst(): void {
-    this.#node = this.#list.first();
+    this.#move(this.#list.first());
   }
   seekToLast(): void {
-    this.#node = this.#list.last();
+    this.#move(this.#list.last());
   }
   seek(userKey: Buffer, seq: number = MAX_SEQ): void {
-    this.#node = this.#list.seek(userKey, seq);
+    this.#move(this.#list.seek(userKey, seq));
   }
   seekForPrev(userKey: Buffer): void {
     // -1 sorts after every version of userKey, so this finds the first entry of a greater key.
     const after = this.#list.seek(userKey, -1);
-    this.#node = after === null ? this.#list.last() : this.#back(after);
+    this.#move(after === NIL ? this.#list.last() : this.#back(after));
   }
   next(): void {
-    this.#node = this.#node!.next[0]!;
+    this.#move(this.#list.next(this.#node));
   }
   prev(): void {
-    this.#node = this.#back(this.#node!);
-  }
-  #back(node: SkipNode): SkipNode | null {
-    const p = node.prev;
-    return p === this.#list.head ? null : p;
+    this.#move(this.#back(this.#node));
   }
   close(): void {
-    this.#node = null;
+    this.#move(NIL);
+  }
+  #back(node: number): number {
+    const p = this.#list.prev[node]!;
+    return p === HEAD ? NIL : p;
+  }
+  #move(node: number): void {
+    this.#node = node;
+    this.#key = undefined;
   }
 }

@@ -13,7 +13,9 @@ export class BlockBuilder {
   private bytes = 0;
   private restarts: number[] = [0];
   private sinceRestart = 0;
-  private lastKey: Buffer = Buffer.alloc(0);
+  /** The last key added: lastKeyBuf[0, lastKeyLen), reused so that an add allocates nothing. */
+  private lastKeyBuf: Buffer = Buffer.allocUnsafe(64);
+  private lastKeyLen = 0;
   private entries = 0;
 
   /** REQUIRES: restartInterval >= 1. */
@@ -37,31 +39,39 @@ export class BlockBuilder {
     return this.bytes + this.restarts.length * RESTART_SIZE + RESTART_SIZE;
   }
 
-  /** The last key added. REQUIRES: !empty(). */
+  /** The last key added, a view valid until the next add() or reset(). REQUIRES: !empty(). */
   lastAddedKey(): Buffer {
-    return this.lastKey;
+    return this.lastKeyBuf.subarray(0, this.lastKeyLen);
   }
 
   /**
-   * Appends an entry. `key` is an internal key. REQUIRES: keys strictly increase in internal
+   * Appends an entry: `key[0, keyLength)` is an internal key. REQUIRES: keys strictly increase in internal
    * order (the table builder checks it; the block stores what it is given).
    */
-  add(key: Buffer, value: Uint8Array): void {
+  add(key: Uint8Array, value: Uint8Array, keyLength: number = key.length): void {
     let shared = 0;
+    const last = this.lastKeyBuf;
     if (this.sinceRestart < this.restartInterval) {
-      const limit = Math.min(key.length, this.lastKey.length);
-      while (shared < limit && key[shared] === this.lastKey[shared]) shared++;
+      const limit = Math.min(keyLength, this.lastKeyLen);
+      while (shared < limit && key[shared] === last[shared]) shared++;
     } else {
       this.restarts.push(this.bytes);
       this.sinceRestart = 0;
     }
-    const nonShared = key.length - shared;
+    const nonShared = keyLength - shared;
     this.reserve(varintLength(shared) + varintLength(nonShared) + varintLength(value.length) + nonShared + value.length);
-    let at = putVarint(this.buf, putVarint(this.buf, putVarint(this.buf, this.bytes, shared), nonShared), value.length);
-    at += key.copy(this.buf, at, shared);
-    this.buf.set(value, at);
+    const buf = this.buf;
+    let at = putVarint(buf, putVarint(buf, putVarint(buf, this.bytes, shared), nonShared), value.length);
+    for (let i = shared; i < keyLength; i++) buf[at++] = key[i]!;
+    buf.set(value, at);
     this.bytes = at + value.length;
-    this.lastKey = Buffer.from(key);
+    if (keyLength > last.length) {
+      this.lastKeyBuf = Buffer.allocUnsafe(Math.max(keyLength, last.length * 2));
+      this.lastKeyBuf.set(key.subarray(0, keyLength));
+    } else {
+      for (let i = shared; i < keyLength; i++) last[i] = key[i]!;
+    }
+    this.lastKeyLen = keyLength;
     this.sinceRestart++;
     this.entries++;
   }
@@ -86,7 +96,7 @@ export class BlockBuilder {
     this.bytes = 0;
     this.restarts = [0];
     this.sinceRestart = 0;
-    this.lastKey = Buffer.alloc(0);
+    this.lastKeyLen = 0;
     this.entries = 0;
   }
 }

@@ -1,87 +1,141 @@
 /**
- * An LRU cache of parsed data blocks keyed by (table file number, block offset), bounded by the
- * bytes of the blocks it holds. One cache is shared by every table of an engine instance.
- * Single-threaded (the engine's reads are synchronous). Cached blocks are immutable, so an
- * iterator keeps using a block after the cache has evicted it.
+ * A cache of decoded blocks (block-reader.ts) keyed by (table file number, block number within
+ * the table), bounded by the bytes of the blocks it holds, shared by every table of an engine.
+ * Eviction is CLOCK (second chance), not exact LRU: a hit only sets the entry's reference bit,
+ * so the hot path is an array index and a store, with no Map delete + set and no string key;
+ * the clock hand clears bits and evicts the first entry not referenced since its last pass.
+ * Each table reader holds its file's slot array (slotsFor), indexed by block number.
+ * Single-threaded. Cached blocks are immutable, so an iterator keeps using a block after the
+ * cache has evicted it.
  */
 import type { Block } from './block-reader.js';
 
-/** Default capacity: 8 MiB = 8 * 1024 * 1024 bytes of block contents, as LevelDB's default. */
+/** Default capacity: 8 MiB = 8 * 1024 * 1024 bytes of blocks, as LevelDB's default. */
 export const DEFAULT_BLOCK_CACHE_BYTES = 8 * 1024 * 1024;
 
-interface CacheEntry {
-  fileNumber: number;
-  block: Block;
+export interface CacheEntry {
+  readonly block: Block;
+  /** Set by a hit, cleared by the clock hand. */
+  referenced: boolean;
+  readonly slots: FileSlots;
+  readonly blockNumber: number;
+  /** Where the entry sits in the clock ring. */
+  ringAt: number;
+}
+
+/** One table's cached blocks, by block number (sparse array: undefined iff not cached). */
+export interface FileSlots {
+  readonly fileNumber: number;
+  readonly entries: (CacheEntry | undefined)[];
 }
 
 export class BlockCache {
-  /** Most bytes of block contents held at once. 0 disables caching. */
+  /** Most bytes of blocks held at once. 0 disables caching. */
   readonly capacity: number;
   /** Lookups that found their block (cumulative). */
   hits = 0;
   /** Lookups that did not (cumulative). */
   misses = 0;
-  /** Map iteration order is insertion order: the first entry is the least recently used. */
-  private readonly entries = new Map<string, CacheEntry>();
-  private used = 0;
+  readonly #files = new Map<number, FileSlots>();
+  /** Every cached entry, in no particular order; the clock hand sweeps it. */
+  readonly #ring: CacheEntry[] = [];
+  #hand = 0;
+  #used = 0;
 
   constructor(capacityBytes: number = DEFAULT_BLOCK_CACHE_BYTES) {
     if (!Number.isSafeInteger(capacityBytes) || capacityBytes < 0) throw new RangeError(`block cache capacity must be a non-negative integer; got ${capacityBytes}`);
     this.capacity = capacityBytes;
   }
 
-  /** Bytes of block contents now held. */
+  /** Bytes of blocks now held. */
   usedBytes(): number {
-    return this.used;
+    return this.#used;
   }
 
   /** Blocks now held. */
   count(): number {
-    return this.entries.size;
+    return this.#ring.length;
   }
 
-  /** The cached block at (fileNumber, offset), marked most recently used; counts a hit or a miss. */
-  get(fileNumber: number, offset: number): Block | undefined {
-    const id = cacheKey(fileNumber, offset);
-    const entry = this.entries.get(id);
+  /**
+   * The slot array of table `fileNumber`, created on first use (with `blockCount` empty slots, so
+   * that it stays a dense array); a reader keeps it for its hot path.
+   */
+  slotsFor(fileNumber: number, blockCount = 0): FileSlots {
+    let slots = this.#files.get(fileNumber);
+    if (slots === undefined) {
+      slots = { fileNumber, entries: new Array<CacheEntry | undefined>(blockCount).fill(undefined) };
+      this.#files.set(fileNumber, slots);
+    }
+    return slots;
+  }
+
+  /** The cached block `blockNumber` of `slots`, marked referenced; counts a hit or a miss. */
+  lookup(slots: FileSlots, blockNumber: number): Block | undefined {
+    const entry = slots.entries[blockNumber];
     if (entry === undefined) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    this.entries.delete(id);
-    this.entries.set(id, entry);
+    entry.referenced = true;
     return entry.block;
   }
 
-  /** Caches `block`, evicting least recently used blocks to stay within capacity. A block larger than the capacity is not cached. */
-  insert(fileNumber: number, offset: number, block: Block): void {
-    const id = cacheKey(fileNumber, offset);
-    const old = this.entries.get(id);
-    if (old !== undefined) {
-      this.entries.delete(id);
-      this.used -= old.block.size;
-    }
+  /** As lookup(), by file number. */
+  get(fileNumber: number, blockNumber: number): Block | undefined {
+    return this.lookup(this.slotsFor(fileNumber), blockNumber);
+  }
+
+  /** Caches `block`, evicting blocks to stay within capacity. A block larger than the capacity is not cached. */
+  insert(fileNumber: number, blockNumber: number, block: Block): void {
+    this.insertInto(this.slotsFor(fileNumber), blockNumber, block);
+  }
+
+  /** As insert(), into a reader's slot array. */
+  insertInto(slots: FileSlots, blockNumber: number, block: Block): void {
+    const old = slots.entries[blockNumber];
+    if (old !== undefined) this.#remove(old);
     if (block.size > this.capacity) return;
-    this.entries.set(id, { fileNumber, block });
-    this.used += block.size;
-    for (const [lruId, lru] of this.entries) {
-      if (this.used <= this.capacity) break;
-      this.entries.delete(lruId);
-      this.used -= lru.block.size;
-    }
+    const entry: CacheEntry = { block, referenced: false, slots, blockNumber, ringAt: this.#ring.length };
+    this.#ring.push(entry);
+    slots.entries[blockNumber] = entry;
+    this.#used += block.size;
+    while (this.#used > this.capacity) this.#evictOne(entry);
   }
 
   /** Drops every block of table `fileNumber` (its file is being deleted). */
   evictFile(fileNumber: number): void {
-    for (const [id, entry] of this.entries) {
-      if (entry.fileNumber !== fileNumber) continue;
-      this.entries.delete(id);
-      this.used -= entry.block.size;
+    const slots = this.#files.get(fileNumber);
+    if (slots === undefined) return;
+    this.#files.delete(fileNumber);
+    for (const entry of slots.entries) if (entry !== undefined) this.#remove(entry);
+  }
+
+  /** Advances the clock hand to an entry not referenced since the last pass (never `keep`) and evicts it. */
+  #evictOne(keep: CacheEntry): void {
+    const ring = this.#ring;
+    for (;;) {
+      if (this.#hand >= ring.length) this.#hand = 0;
+      const entry = ring[this.#hand]!;
+      if (entry !== keep && !entry.referenced) {
+        this.#remove(entry);
+        return;
+      }
+      entry.referenced = false;
+      this.#hand++;
     }
   }
-}
 
-function cacheKey(fileNumber: number, offset: number): string {
-  return `${fileNumber}:${offset}`;
+  /** Unlinks `entry` from its slot and the ring (the ring's last entry takes its place). */
+  #remove(entry: CacheEntry): void {
+    const ring = this.#ring;
+    const last = ring.pop()!;
+    if (last !== entry) {
+      ring[entry.ringAt] = last;
+      last.ringAt = entry.ringAt;
+    }
+    entry.slots.entries[entry.blockNumber] = undefined;
+    this.#used -= entry.block.size;
+  }
 }

@@ -58,10 +58,18 @@ export class BloomFilter {
 
   /** False iff `userKey` is certainly not in the table. */
   mayContain(userKey: Uint8Array): boolean {
-    let h = bloomHash(userKey);
+    return this.mayContainHash(bloomHash(userKey));
+  }
+
+  /** As mayContain(), given bloomHash(userKey): a lookup hashes the key once for every table it probes. */
+  mayContainHash(hash: number): boolean {
+    let h = hash;
     const delta = ((h >>> 17) | (h << 15)) >>> 0;
+    const bits = this.bits;
     for (let j = 0; j < this.k; j++) {
-      const pos = h % this.bits;
+      // h mod bits without a float modulo (h is a uint32, not a small integer, so `%` calls fmod);
+      // exact: both are integers below 2^32, so the quotient's floor is exact in a double.
+      const pos = h - Math.floor(h / bits) * bits;
       if ((this.contents[pos >>> 3]! & (1 << (pos & 7))) === 0) return false;
       h = (h + delta) >>> 0;
     }

@@ -5,11 +5,12 @@
  */
 import * as fs from 'node:fs';
 import { ErrorCodes, KvsError, ioError } from '../../../engine/errors.js';
-import { compareBytes } from '../../../util/bytes.js';
-import { EntryKind, MAX_SEQ, TRAILER_SIZE, compareInternal, encodeTrailer } from '../entry.js';
+import { EntryKind, MAX_SEQ, TRAILER_SIZE, encodeTrailer } from '../entry.js';
 import { BlockBuilder } from './block-builder.js';
+import { BLOCK_COMPRESSIONS, BlockCompressor, type BlockCompression } from './block-compression.js';
+import { compareRange } from './block-reader.js';
 import { bloomHash, buildBloomFilter } from './bloom.js';
-import { BLOCK_TRAILER_SIZE, TABLE_FORMAT_VERSION, encodeBlockTrailer, encodeFooter, encodeHandle, type BlockHandle } from './table-format.js';
+import { BLOCK_TRAILER_SIZE, BLOCK_TYPE_PLAIN, BLOCK_TYPE_ZLIB, TABLE_FORMAT_VERSION, encodeBlockTrailer, encodeFooter, encodeHandle, type BlockHandle } from './table-format.js';
 
 export interface TableOptions {
   /** Target size of a data block's contents in bytes; a block is cut once it reaches it. */
@@ -18,9 +19,11 @@ export interface TableOptions {
   restartInterval: number;
   /** Bloom filter bits per user key; 0 writes no filter. */
   bloomBitsPerKey: number;
+  /** Codec for data blocks (block-compression.ts); default 'zlib'. */
+  compression?: BlockCompression;
 }
 
-export const DEFAULT_TABLE_OPTIONS: TableOptions = { blockSize: 4096, restartInterval: 16, bloomBitsPerKey: 10 };
+export const DEFAULT_TABLE_OPTIONS: TableOptions = { blockSize: 4096, restartInterval: 16, bloomBitsPerKey: 10, compression: 'zlib' };
 
 /** What a finished table holds. `smallest`/`largest` are user keys (empty iff entryCount is 0). */
 export interface TableMeta {
@@ -44,12 +47,20 @@ export class TableBuilder {
   /** Bytes of the file so far (written plus pending). */
   private offset = 0;
   private entries = 0;
-  private lastKey: Buffer | undefined;
+  /** The last user key added, lastKey[0, lastKeyLen); lastKeyLen is -1 before the first entry. Reused: add() allocates nothing. */
+  private lastKey: Buffer = Buffer.allocUnsafe(64);
+  private lastKeyLen = -1;
   private lastSeq = 0;
+  /** Scratch for the internal key of the entry being added. */
+  private internalKey: Buffer = Buffer.allocUnsafe(64 + TRAILER_SIZE);
   private smallest = Buffer.alloc(0);
   private hashes = new Uint32Array(1024);
   private hashCount = 0;
   private done = false;
+  private readonly compressor: BlockCompressor;
+  /** Data block bytes before and after compression, for estimatedSize(). */
+  private rawDataBytes = 0;
+  private storedDataBytes = 0;
 
   /** Creates `file` exclusively. Throws INVALID_ARGUMENT for bad options, IO_ERROR if the file cannot be created. */
   constructor(
@@ -59,7 +70,10 @@ export class TableBuilder {
     checkInteger('blockSize', options.blockSize, 1, 2 ** 30);
     checkInteger('restartInterval', options.restartInterval, 1, 2 ** 16);
     checkInteger('bloomBitsPerKey', options.bloomBitsPerKey, 0, 1000);
+    const compression = options.compression ?? 'zlib';
+    if (!BLOCK_COMPRESSIONS.includes(compression)) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table option compression must be one of ${BLOCK_COMPRESSIONS.join(', ')}; got ${String(compression)}`);
     this.options = { ...options };
+    this.compressor = new BlockCompressor(compression);
     this.data = new BlockBuilder(options.restartInterval);
     try {
       this.fd = fs.openSync(file, 'wx');
@@ -76,24 +90,38 @@ export class TableBuilder {
     this.checkOpen();
     if (!Number.isSafeInteger(seq) || seq < 0 || seq > MAX_SEQ) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `sequence number ${seq} is not an integer from 0 to ${MAX_SEQ}`);
     if (kind !== EntryKind.VALUE && kind !== EntryKind.DELETION) throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `unknown entry kind ${String(kind)}`);
-    if (this.lastKey !== undefined && compareInternal(this.lastKey, this.lastSeq, key, seq) >= 0) {
-      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table entries out of order in ${this.file}: (${this.lastKey.toString('hex')}, ${this.lastSeq}) then (${key.toString('hex')}, ${seq})`);
+    const c = this.lastKeyLen < 0 ? 1 : -compareRange(this.lastKey, 0, this.lastKeyLen, key);
+    if (c < 0 || (c === 0 && seq >= this.lastSeq)) {
+      const last = this.lastKey.subarray(0, this.lastKeyLen).toString('hex');
+      throw new KvsError(ErrorCodes.INVALID_ARGUMENT, `table entries out of order in ${this.file}: (${last}, ${this.lastSeq}) then (${key.toString('hex')}, ${seq})`);
     }
-    const internalKey = Buffer.allocUnsafe(key.length + TRAILER_SIZE);
-    key.copy(internalKey);
+    const internalLength = key.length + TRAILER_SIZE;
+    if (internalLength > this.internalKey.length) this.internalKey = Buffer.allocUnsafe(Math.max(internalLength, this.internalKey.length * 2));
+    const internalKey = this.internalKey;
+    internalKey.set(key);
     encodeTrailer(internalKey, key.length, seq, kind);
-    if (this.lastKey === undefined || compareBytes(this.lastKey, key) !== 0) this.addHash(key);
+    if (c !== 0) {
+      this.addHash(key);
+      if (key.length > this.lastKey.length) this.lastKey = Buffer.allocUnsafe(Math.max(key.length, this.lastKey.length * 2));
+      this.lastKey.set(key);
+      this.lastKeyLen = key.length;
+    }
     if (this.entries === 0) this.smallest = Buffer.from(key);
-    this.lastKey = internalKey.subarray(0, key.length);
     this.lastSeq = seq;
     this.entries++;
-    this.data.add(internalKey, value);
+    this.data.add(internalKey, value, internalLength);
     if (this.data.estimatedSize() >= this.options.blockSize) this.flushDataBlock();
   }
 
-  /** Bytes written so far plus the data block being filled: what the file would roughly be if finished now. */
+  /**
+   * Bytes written so far plus the data block being filled, scaled by the compression ratio of
+   * the blocks written so far: what the file would roughly be if finished now. Without
+   * compression it never decreases; with it, it may dip by part of a block when one is written.
+   */
   estimatedSize(): number {
-    return this.offset + (this.data.empty() ? 0 : this.data.estimatedSize() + BLOCK_TRAILER_SIZE);
+    if (this.data.empty()) return this.offset;
+    const ratio = this.rawDataBytes === 0 ? 1 : this.storedDataBytes / this.rawDataBytes;
+    return this.offset + Math.ceil(this.data.estimatedSize() * ratio) + BLOCK_TRAILER_SIZE;
   }
 
   entryCount(): number {
@@ -119,7 +147,7 @@ export class TableBuilder {
     this.done = true;
     this.fd = undefined;
     fs.closeSync(fd);
-    return { fileSize: this.offset, entryCount: this.entries, smallest: this.smallest, largest: Buffer.from(this.lastKey ?? Buffer.alloc(0)) };
+    return { fileSize: this.offset, entryCount: this.entries, smallest: this.smallest, largest: Buffer.from(this.lastKey.subarray(0, Math.max(0, this.lastKeyLen))) };
   }
 
   /** Closes and deletes the partial file. Idempotent; a no-op after finish(). */
@@ -141,16 +169,21 @@ export class TableBuilder {
   private flushDataBlock(): void {
     if (this.data.empty()) return;
     const lastKey = Buffer.from(this.data.lastAddedKey());
-    const handle = this.writeBlock(this.data.finish());
+    const raw = this.data.finish();
+    const compressed = this.compressor.compress(raw);
+    this.rawDataBytes += raw.length;
+    this.storedDataBytes += compressed?.length ?? raw.length;
+    const handle = compressed === undefined ? this.writeBlock(raw) : this.writeBlock(compressed, BLOCK_TYPE_ZLIB);
     this.data.reset();
     // Keyed by the block's last internal key: the first index entry >= a target names the only block that can hold it.
     this.index.add(lastKey, encodeHandle(handle));
   }
 
-  private writeBlock(contents: Buffer): BlockHandle {
+  /** Appends stored `contents` and their trailer; the handle's size counts the stored bytes. */
+  private writeBlock(contents: Buffer, type: number = BLOCK_TYPE_PLAIN): BlockHandle {
     const handle = { offset: this.offset, size: contents.length };
     this.append(contents);
-    this.append(encodeBlockTrailer(contents));
+    this.append(encodeBlockTrailer(contents, type));
     return handle;
   }
 

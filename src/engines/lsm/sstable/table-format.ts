@@ -4,8 +4,10 @@
  *
  *   table        := dataBlock* filterBlock? indexBlock footer
  *   <any>Block   := contents blockTrailer
- *   blockTrailer := type:u8 crc32:u32        crc32 = CRC-32 (zlib) of contents then the type byte
- *   type         := 0 (PLAIN: contents stored as is; any other value is corruption)
+ *   blockTrailer := type:u8 crc32:u32        crc32 = CRC-32 (zlib) of the stored contents then the type byte
+ *   type         := 0 PLAIN (contents stored as is)
+ *                 | 1 ZLIB  (data blocks only: stored := rawLength:varint32 deflate, block-compression.ts)
+ *                   any other value is corruption
  *
  *   contents of a data or index block (keys are internal keys: userKey + 8-byte trailer, entry.ts)
  *     block      := entry+ restart:u32* numRestarts:u32       (at least one restart, the first = 0)
@@ -21,6 +23,7 @@
  *   footer (FOOTER_SIZE = 8 + 4 + 8 + 4 + 4 + 4 + 8 = 40 bytes, always the last bytes of the file)
  *     footer     := filterOffset:u64 filterSize:u32 indexOffset:u64 indexSize:u32 version:u32
  *                   crc32:u32 magic:byte[8]
+ *     version    := 1 (every block PLAIN) | 2 (data blocks may be ZLIB); a reader reads both
  *     crc32      := CRC-32 of the 32 bytes before it; filterSize = filterOffset = 0 iff no filter
  *     magic      := ASCII "kvsSST\r\n"
  * All fixed-width integers are little-endian; u64 values stay below 2^53.
@@ -32,8 +35,10 @@ export const BLOCK_TYPE_SIZE = 1;
 export const BLOCK_CRC_SIZE = 4;
 /** 1 + 4 = 5 bytes after every block's contents. */
 export const BLOCK_TRAILER_SIZE = BLOCK_TYPE_SIZE + BLOCK_CRC_SIZE;
-/** The only block type: contents stored as is (no compression). */
+/** Block type: contents stored as is. */
 export const BLOCK_TYPE_PLAIN = 0;
+/** Block type: contents compressed with raw DEFLATE after a varint32 of their raw length. */
+export const BLOCK_TYPE_ZLIB = 1;
 
 /** Width of one restart offset and of the restart count at a block's end. */
 export const RESTART_SIZE = 4;
@@ -52,8 +57,10 @@ export const FOOTER_MAGIC = FOOTER_CRC + 4;
 export const TABLE_MAGIC = Buffer.from('kvsSST\r\n', 'latin1');
 /** 8 + 4 + 8 + 4 + 4 + 4 + 8 = 40 bytes. */
 export const FOOTER_SIZE = FOOTER_MAGIC + TABLE_MAGIC.length;
-/** Format version written in the footer; a reader refuses any other. */
-export const TABLE_FORMAT_VERSION = 1;
+/** Format version written in the footer: 2 since data blocks may be compressed (version 1 tables have PLAIN blocks only). */
+export const TABLE_FORMAT_VERSION = 2;
+/** Oldest version a reader reads; it refuses any version outside [MIN_TABLE_FORMAT_VERSION, TABLE_FORMAT_VERSION]. */
+export const MIN_TABLE_FORMAT_VERSION = 1;
 
 /** Where a block's contents lie in the file: `size` bytes at `offset`, followed by its trailer. */
 export interface BlockHandle {
@@ -73,11 +80,11 @@ export function blockCrc(contents: Uint8Array, type: number): number {
   return zlib.crc32(Uint8Array.of(type), zlib.crc32(contents));
 }
 
-/** The 5-byte trailer of a PLAIN block with these contents. */
-export function encodeBlockTrailer(contents: Uint8Array): Buffer {
+/** The 5-byte trailer of a block of type `type` (PLAIN by default) with these stored contents. */
+export function encodeBlockTrailer(contents: Uint8Array, type: number = BLOCK_TYPE_PLAIN): Buffer {
   const out = Buffer.allocUnsafe(BLOCK_TRAILER_SIZE);
-  out[0] = BLOCK_TYPE_PLAIN;
-  out.writeUInt32LE(blockCrc(contents, BLOCK_TYPE_PLAIN), BLOCK_TYPE_SIZE);
+  out[0] = type;
+  out.writeUInt32LE(blockCrc(contents, type), BLOCK_TYPE_SIZE);
   return out;
 }
 
@@ -128,7 +135,7 @@ export function decodeFooter(buf: Buffer): Footer | { reason: string; at: number
   if (!buf.subarray(FOOTER_MAGIC).equals(TABLE_MAGIC)) return { reason: 'bad magic number (not a kvs table file)', at: FOOTER_MAGIC };
   if (zlib.crc32(buf.subarray(0, FOOTER_CRC)) !== buf.readUInt32LE(FOOTER_CRC)) return { reason: 'footer checksum mismatch', at: FOOTER_CRC };
   const version = buf.readUInt32LE(FOOTER_VERSION);
-  if (version !== TABLE_FORMAT_VERSION) return { reason: `unknown table format version ${version}`, at: FOOTER_VERSION };
+  if (version < MIN_TABLE_FORMAT_VERSION || version > TABLE_FORMAT_VERSION) return { reason: `unknown table format version ${version}`, at: FOOTER_VERSION };
   const filterOffset = readU64(buf, FOOTER_FILTER_OFFSET);
   const filterSize = buf.readUInt32LE(FOOTER_FILTER_SIZE);
   return {

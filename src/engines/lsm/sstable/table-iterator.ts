@@ -1,7 +1,7 @@
 /**
- * Two-level iterator over a table: an index block iterator picks the data block, a block
- * iterator walks it. Single-threaded; holds no file resources beyond its reader's, so close()
- * only forgets its position.
+ * Two-level iterator over a table: a position in the reader's decoded index picks the data
+ * block, a block iterator walks it. Single-threaded; holds no file resources beyond its
+ * reader's, so close() only forgets its position.
  */
 import { compareBytes } from '../../../util/bytes.js';
 import { MAX_SEQ, type EntryKind } from '../entry.js';
@@ -10,14 +10,11 @@ import type { BlockIterator } from './block-reader.js';
 import type { TableReader } from './table-reader.js';
 
 export class TableIterator implements InternalIterator {
-  private readonly index: BlockIterator;
+  /** Data block `data` walks; -1 or blockCount when the iterator is before the first or past the last. */
+  private blockNo = -1;
   private data: BlockIterator | undefined;
-  /** File offset of the block `data` walks, so that re-seeking within it skips the cache. */
-  private dataOffset = -1;
 
-  constructor(private readonly reader: TableReader) {
-    this.index = reader.indexIterator();
-  }
+  constructor(private readonly reader: TableReader) {}
 
   valid(): boolean {
     return this.data !== undefined && this.data.valid();
@@ -36,22 +33,19 @@ export class TableIterator implements InternalIterator {
   }
 
   seekToFirst(): void {
-    this.index.seekToFirst();
-    this.loadBlock();
+    this.loadBlock(0);
     this.data?.seekToFirst();
     this.skipEmptyForward();
   }
 
   seekToLast(): void {
-    this.index.seekToLast();
-    this.loadBlock();
+    this.loadBlock(this.reader.blockCount - 1);
     this.data?.seekToLast();
     this.skipEmptyBackward();
   }
 
   seek(userKey: Buffer, seq: number = MAX_SEQ): void {
-    this.index.seek(userKey, seq);
-    this.loadBlock();
+    this.loadBlock(this.reader.blockFor(userKey, seq));
     this.data?.seek(userKey, seq);
     this.skipEmptyForward();
   }
@@ -74,42 +68,40 @@ export class TableIterator implements InternalIterator {
 
   close(): void {
     this.data = undefined;
-    this.dataOffset = -1;
+    this.blockNo = -1;
   }
 
-  /** Points `data` at the block the index iterator names (undefined iff the index is exhausted). */
-  private loadBlock(): void {
-    if (!this.index.valid()) {
+  /** Points `data` at block `b` (undefined iff `b` is outside the table). */
+  private loadBlock(b: number): void {
+    if (b < 0 || b >= this.reader.blockCount) {
+      this.blockNo = b < 0 ? -1 : this.reader.blockCount;
       this.data = undefined;
       return;
     }
-    const handle = this.reader.handleAt(this.index);
-    if (this.data !== undefined && handle.offset === this.dataOffset) return;
-    this.data = this.reader.dataBlock(handle).iterator();
-    this.dataOffset = handle.offset;
+    if (this.data !== undefined && b === this.blockNo) return;
+    this.data = this.reader.dataBlockAt(b).iterator();
+    this.blockNo = b;
   }
 
   private skipEmptyForward(): void {
     while (this.data === undefined || !this.data.valid()) {
-      if (!this.index.valid()) {
-        this.data = undefined;
+      if (this.blockNo + 1 >= this.reader.blockCount) {
+        this.close();
         return;
       }
-      this.index.next();
-      this.loadBlock();
-      this.data?.seekToFirst();
+      this.loadBlock(this.blockNo + 1);
+      this.data!.seekToFirst();
     }
   }
 
   private skipEmptyBackward(): void {
     while (this.data === undefined || !this.data.valid()) {
-      if (!this.index.valid()) {
-        this.data = undefined;
+      if (this.blockNo <= 0) {
+        this.close();
         return;
       }
-      this.index.prev();
-      this.loadBlock();
-      this.data?.seekToLast();
+      this.loadBlock(this.blockNo - 1);
+      this.data!.seekToLast();
     }
   }
 }

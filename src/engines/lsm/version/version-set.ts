@@ -32,6 +32,14 @@ export class VersionSet {
   onVersionDropped: () => void = () => undefined;
   /** Where the manifest read at open was cut, if it had a torn tail. */
   recoveredTail: (LogTail & { file: string }) | undefined;
+  /**
+   * Tables a DELETED_FILE record read intact (at open) or written by this process names: the
+   * only ones cleanup may delete once no live version lists them. A table nothing names looks
+   * orphaned and is moved aside instead (obsolete-files.ts).
+   */
+  readonly retired = new Set<number>();
+  /** WALs at or above logNumber that a LOG_FILE record names: each must exist (store-files.ts). */
+  readonly #namedLogs = new Set<number>();
 
   private constructor(dir: string, levelCount: number) {
     this.dir = dir;
@@ -50,6 +58,7 @@ export class VersionSet {
     contents.edits.forEach((edit, i) => {
       levels = applyEdit(levels, edit, levelCount, `manifest ${contents.file}, edit ${i}`);
       vs.#absorbCounters(edit);
+      vs.#retire(edit);
     });
     vs.#recoveredManifest = contents.number;
     if (contents.tail !== undefined) vs.recoveredTail = { ...contents.tail, file: contents.file };
@@ -60,9 +69,36 @@ export class VersionSet {
 
   #absorbCounters(edit: VersionEdit): void {
     if (edit.logNumber !== undefined) this.logNumber = edit.logNumber;
+    for (const n of edit.newLogs) this.#namedLogs.add(n);
+    for (const n of this.#namedLogs) if (n < this.logNumber) this.#namedLogs.delete(n);
     if (edit.nextFileNumber !== undefined) this.nextFileNumber = edit.nextFileNumber;
     if (edit.lastSequence !== undefined) this.lastSequence = Math.max(this.lastSequence, edit.lastSequence);
     for (const p of edit.compactPointers) if (p.level < this.levelCount) this.compactPointers[p.level] = p.key;
+  }
+
+  #retire(edit: VersionEdit): void {
+    for (const d of edit.deletedFiles) this.retired.add(d.number);
+  }
+
+  /** WALs above logNumber the manifest names (LOG_FILE), ascending. */
+  get namedLogs(): number[] {
+    return [...this.#namedLogs].filter((n) => n > this.logNumber).sort((a, b) => a - b);
+  }
+
+  /**
+   * Records in the manifest (appended and fsynced) that WAL `number` now takes writes, so that
+   * recovery knows it must exist. REQUIRES: the WAL file and its directory entry are durable.
+   */
+  recordLog(number: number): void {
+    if (this.#manifest === undefined) throw new Error('recordLog before startManifest');
+    const edit: VersionEdit = { ...emptyEdit(), newLogs: [number], nextFileNumber: this.nextFileNumber, lastSequence: this.lastSequence };
+    this.#manifest.append(edit);
+    this.#absorbCounters(edit);
+  }
+
+  /** Number of the manifest read at open, or undefined for a new store. */
+  get recoveredManifestNumber(): number | undefined {
+    return this.#recoveredManifest;
   }
 
   /** Number of the live manifest, or undefined before startManifest. */
@@ -94,6 +130,7 @@ export class VersionSet {
       lastSequence: this.lastSequence,
       compactPointers: this.compactPointers.flatMap((key, level) => (key === undefined ? [] : [{ level, key }])),
       newFiles: levels.flatMap((files, level) => files.map((file) => ({ level, file }))),
+      newLogs: this.namedLogs,
     };
     const previous = this.#manifest;
     this.#manifest = ManifestWriter.create(this.dir, number, snapshot);
@@ -109,6 +146,7 @@ export class VersionSet {
     const levels = applyEdit(this.current.levels, edit, this.levelCount, 'a new edit');
     this.#manifest.append(edit);
     this.#absorbCounters(edit);
+    this.#retire(edit);
     this.#setCurrent(levels);
   }
 

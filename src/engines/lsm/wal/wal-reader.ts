@@ -2,11 +2,13 @@
  * Reads records in the log format (wal-format.ts) from a file's bytes, for WAL replay and the
  * manifest. Recovery rule (also docs/formats/lsm.md):
  * - a fragment that is cut off by the end of the file, or fails its checksum or grammar with no
- *   valid fragment after it, starts a **torn tail**: the record it belongs to and everything
+ *   valid fragment anywhere after it (every byte offset of its block is tried, then every later
+ *   block start), starts a **torn tail**: the record it belongs to and everything
  *   after are dropped and reported (a crash cut the last write short);
  * - a bad fragment followed by a valid one is damage in the middle: CORRUPTION naming the file
  *   and offset; nothing valid is ever dropped silently.
  */
+import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { ErrorCodes, KvsError } from '../../../engine/errors.js';
 import { BLOCK_SIZE, HEADER_SIZE, LENGTH_OFFSET, RecordType, TYPE_OFFSET } from './wal-format.js';
@@ -44,15 +46,25 @@ function fragmentAt(data: Buffer, at: number): Fragment {
   return { type, payload: data.subarray(at + HEADER_SIZE, end), next: end };
 }
 
-/** True iff a valid fragment starts right after the bad one at `at`, or at any later block start. */
-function validFragmentFollows(data: Buffer, at: number): boolean {
-  const isValid = (p: number): boolean => p + HEADER_SIZE <= data.length && BLOCK_SIZE - (p % BLOCK_SIZE) >= HEADER_SIZE && 'type' in fragmentAt(data, p);
-  if (at + HEADER_SIZE <= data.length) {
-    const after = at + HEADER_SIZE + data.readUInt16LE(at + LENGTH_OFFSET);
-    if (after < data.length && isValid(after)) return true;
+/**
+ * True iff a valid fragment follows the bad one at `at`: a FULL or FIRST fragment starting at any
+ * byte after it in its block (a flipped length field hides where the next record starts, so
+ * every offset is tried), or any fragment at a later block start (every block starts with one).
+ * A candidate inside the block must also pass `plausible` when given: a record's own payload may
+ * hold bytes that look like a fragment (a value that is a copy of a log), and a torn tail must
+ * not turn into corruption because of them.
+ */
+function validFragmentFollows(data: Buffer, at: number, plausible: ((payload: Buffer) => boolean) | undefined): boolean {
+  const blockEnd = Math.min(data.length, (Math.floor(at / BLOCK_SIZE) + 1) * BLOCK_SIZE);
+  for (let p = at + 1; p + HEADER_SIZE <= blockEnd; p++) {
+    const type = data[p + TYPE_OFFSET]!;
+    if (type !== RecordType.FULL && type !== RecordType.FIRST) continue;
+    if (p + HEADER_SIZE + data.readUInt16LE(p + LENGTH_OFFSET) > blockEnd) continue;
+    const f = fragmentAt(data, p);
+    if ('type' in f && (plausible === undefined || plausible(f.payload))) return true;
   }
-  for (let block = (Math.floor(at / BLOCK_SIZE) + 1) * BLOCK_SIZE; block < data.length; block += BLOCK_SIZE) {
-    if (isValid(block)) return true;
+  for (let block = blockEnd; block + HEADER_SIZE <= data.length; block += BLOCK_SIZE) {
+    if ('type' in fragmentAt(data, block)) return true;
   }
   return false;
 }
@@ -60,19 +72,21 @@ function validFragmentFollows(data: Buffer, at: number): boolean {
 /**
  * Calls `onRecord` with each complete record's payload (a view into `data` when the record is
  * one fragment) and its offset. Returns where valid data ends and the torn tail, if any.
+ * `plausible` (optional) vets a fragment found inside a block after damage (see validFragmentFollows).
  * Throws CORRUPTION (naming `file` and the offset) for damage followed by valid data, and
  * passes on what `onRecord` throws.
  */
-export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, offset: number) => void): LogContents {
+export function readLog(file: string, data: Buffer, onRecord: (payload: Buffer, offset: number) => void, plausible?: (payload: Buffer) => boolean): LogContents {
   let at = 0;
   let recordStart = 0;
   let parts: Buffer[] | undefined; // fragments of a record in progress
   let validBytes = 0;
   const fail = (reason: string, badAt: number, kind: TailKind = 'invalid'): LogContents => {
     const start = parts === undefined ? badAt : recordStart;
-    if (validFragmentFollows(data, badAt)) {
-      throw new KvsError(ErrorCodes.CORRUPTION, `${file} is damaged at byte offset ${badAt} (${reason}) and valid records follow; restore the file from a backup or remove it (losing its writes)`, {
-        details: { file, offset: badAt, reason },
+    if (validFragmentFollows(data, badAt, plausible)) {
+      const name = path.basename(file);
+      throw new KvsError(ErrorCodes.CORRUPTION, `${name} is damaged at byte offset ${badAt} (${reason}) and valid records follow, so it is not a torn tail; restore ${name} from a backup of the store`, {
+        details: { file: name, path: file, offset: badAt, reason },
       });
     }
     return { validBytes, tail: { offset: start, bytes: data.length - start, reason: `${reason} at byte offset ${badAt}`, kind } };

@@ -27,6 +27,25 @@ export class LogWriter {
     return new LogWriter(file, fs.openSync(file, 'wx'), 0);
   }
 
+  /**
+   * Reopens an existing log to append after its first `validBytes` bytes (where its last complete
+   * record ends, LogContents.validBytes): anything after them, a torn tail, is cut off and the cut
+   * made durable first, so the next record never follows damage.
+   */
+  static reopen(file: string, validBytes: number): LogWriter {
+    const fd = fs.openSync(file, 'r+');
+    try {
+      if (fs.fstatSync(fd).size !== validBytes) {
+        fs.ftruncateSync(fd, validBytes);
+        fs.fsyncSync(fd);
+      }
+    } catch (err) {
+      fs.closeSync(fd);
+      throw err;
+    }
+    return new LogWriter(file, fd, validBytes);
+  }
+
   /** Bytes in the file. */
   get size(): number {
     return this.#size;

@@ -47,11 +47,14 @@ export function encodeBatch(seq: number, ops: readonly BatchOp[], onOp?: (kind: 
     buf[at++] = op.kind;
     at = putVarint(buf, at, op.key.length);
     const keyAt = at;
-    at += op.key.copy(buf, at);
+    // TypedArray#set, not Buffer#copy: a builtin, without copy()'s argument handling per call.
+    buf.set(op.key, at);
+    at += op.key.length;
     let valueAt = at;
     if (op.kind === EntryKind.VALUE) {
       valueAt = putVarint(buf, at, op.value.length);
-      at = valueAt + op.value.copy(buf, valueAt);
+      buf.set(op.value, valueAt);
+      at = valueAt + op.value.length;
     }
     onOp?.(op.kind, buf.subarray(keyAt, keyAt + op.key.length), buf.subarray(valueAt, at));
   }

@@ -5,9 +5,13 @@
  * handler must check its arguments before it writes anything.
  */
 import type { SyncPolicy } from '../../../engine/types.js';
-import type { KvService } from '../../service/kv-service.js';
+import type { Defer, KvService } from '../../service/kv-service.js';
+import type { Watcher } from '../../service/watches.js';
+import type { CommandStats } from '../command-stats.js';
+import type { InputBudget } from '../input-budget.js';
 import type { RespLimits } from '../limits.js';
 import type { ReplyWriter } from '../resp-writer.js';
+import type { KvView } from './kv-view.js';
 import type { ScanCursors } from '../scan-cursor.js';
 
 /** What a connection knows about its client; CLIENT and INFO read it. */
@@ -23,6 +27,19 @@ export interface ClientState {
   lastCommand: string;
   /** Set by QUIT: send the pending replies, then close. */
   closeAfterReply: boolean;
+  /** Between MULTI and EXEC/DISCARD: the commands queued so far. */
+  tx: Transaction | undefined;
+  /** The keys this client WATCHes, once it has watched any. */
+  watcher: Watcher | undefined;
+}
+
+/** A transaction being queued (MULTI ... EXEC). */
+export interface Transaction {
+  readonly queued: [CommandSpec, Buffer[]][];
+  /** Bytes of the queued arguments (pending input, for the server's budget). */
+  bytes: number;
+  /** A command was refused while queuing: EXEC replies EXECABORT. */
+  failed: boolean;
 }
 
 /** Counters for INFO stats. */
@@ -43,7 +60,13 @@ export interface ServerState {
   readonly version: string;
   readonly sync: SyncPolicy;
   readonly startedAt: number;
+  /** The server's log (internal errors, disconnected clients). */
+  readonly log: (line: string) => void;
   readonly counters: ServerCounters;
+  /** INFO commandstats and errorstats, total_error_replies. */
+  readonly stats: CommandStats;
+  /** Pending input of all connections against the global budget. */
+  readonly input: InputBudget;
   readonly commands: CommandTable;
   /** SCAN cursors of long keys (see scan-cursor.ts). */
   readonly cursors: ScanCursors;
@@ -56,6 +79,13 @@ export interface CommandContext {
   readonly server: ServerState;
   readonly client: ClientState;
   readonly out: ReplyWriter;
+  /**
+   * Where a write command hands the completion of its writes (group commit): the connection
+   * sends the command's reply only after it, so handlers reply as soon as their writes are issued.
+   */
+  readonly defer: Defer;
+  /** The store for keyed reads and writes: the service, or a transaction's view inside EXEC. */
+  readonly kv: KvView;
 }
 
 /** Writes the reply of one command; `args[0]` is the command name as sent. */
@@ -75,6 +105,16 @@ export interface CommandSpec {
   category: string;
   summary: string;
   handler: CommandHandler;
+}
+
+/** The key arguments of a call of `command`, from its key positions. */
+export function commandKeys(command: CommandSpec, args: readonly Buffer[]): Buffer[] {
+  const [first, last, step] = command.keys;
+  if (first === 0 || step === 0) return [];
+  const end = last < 0 ? args.length + last : Math.min(last, args.length - 1);
+  const keys: Buffer[] = [];
+  for (let i = first; i <= end; i += step) keys.push(args[i]!);
+  return keys;
 }
 
 /** True iff `argc` arguments (the name included) satisfy `arity`. */

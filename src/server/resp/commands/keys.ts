@@ -21,9 +21,8 @@ async function del(ctx: CommandContext, args: Buffer[]): Promise<void> {
   for (const key of args.slice(1)) if (storable(key)) byName.set(key.toString('latin1'), key);
   const keys = [...byName.values()];
   if (keys.length === 0) return ctx.out.integer(0);
-  const service = ctx.server.service;
-  const deleted = await service.withKeys(keys, 'resp', async (ops) => {
-    const present = await Promise.all(keys.map((key) => service.has(key)));
+  const deleted = await ctx.kv.withKeys(keys, async (ops) => {
+    const present = await Promise.all(keys.map((key) => ctx.kv.has(key)));
     const existing = keys.filter((_, i) => present[i]);
     if (existing.length > 0) await ops.batch(existing.map((key) => ({ type: 'delete' as const, key })));
     return existing.length;
@@ -95,7 +94,7 @@ async function scan(ctx: CommandContext, args: Buffer[]): Promise<void> {
 
 async function flush(ctx: CommandContext, args: Buffer[]): Promise<void> {
   if (args.length > 2 || (args.length === 2 && !['async', 'sync'].includes(word(args[1]!)))) throw new ReplyError(ERR_SYNTAX);
-  await ctx.server.service.clear('resp');
+  await ctx.server.service.clear('resp', ctx.defer);
   ctx.out.simple('OK');
 }
 

@@ -13,10 +13,11 @@ export function storable(key: Buffer): boolean {
 
 /** The value of `key`, or undefined iff it is absent (or could never be stored). */
 export function readValue(ctx: CommandContext, key: Buffer): Promise<Buffer | undefined> {
-  return storable(key) ? ctx.server.service.get(key) : Promise.resolve(undefined);
+  return storable(key) ? ctx.kv.get(key) : Promise.resolve(undefined);
 }
 
 /** True iff `key` is present. */
 export function keyExists(ctx: CommandContext, key: Buffer): Promise<boolean> {
-  return storable(key) ? ctx.server.service.has(key) : Promise.resolve(false);
+  return storable(key) ? ctx.kv.has(key) : Promise.resolve(false);
 }
+

@@ -1,71 +1,16 @@
 /**
- * Server commands: INFO (server, clients, persistence, stats, keyspace), COMMAND (enough for
+ * Server commands: INFO (see info.ts), COMMAND (enough for
  * redis-cli: the table, COUNT, INFO, DOCS, LIST), CONFIG GET (enough for redis-benchmark) and
  * CONFIG RESETSTAT, TIME.
  */
-import * as os from 'node:os';
 import { globMatch } from '../glob.js';
 import { ReplyError } from '../resp-writer.js';
 import { arityError, word } from './args.js';
 import type { CommandContext, CommandHandler, CommandSpec, ServerState } from './command-table.js';
-import { REDIS_COMPAT_VERSION } from './connection-commands.js';
+import { info } from './info.js';
 
 function spec(name: string, arity: number, flags: CommandSpec['flags'], summary: string, handler: CommandHandler): CommandSpec {
   return { name, arity, flags, keys: [0, 0, 0], category: '@server', summary, handler };
-}
-
-const SECTIONS = ['server', 'clients', 'persistence', 'stats', 'keyspace'] as const;
-
-async function infoSection(server: ServerState, name: (typeof SECTIONS)[number]): Promise<Record<string, string | number>> {
-  const { service, counters } = server;
-  switch (name) {
-    case 'server':
-      return {
-        redis_version: REDIS_COMPAT_VERSION,
-        redis_mode: 'standalone',
-        kvs_version: server.version,
-        kvs_engine: service.info.engine,
-        kvs_dir: service.info.dir,
-        os: `${os.type()} ${os.release()} ${os.arch()}`,
-        arch_bits: 64,
-        process_id: process.pid,
-        tcp_port: server.address().port,
-        uptime_in_seconds: Math.floor((Date.now() - server.startedAt) / 1000),
-        executable: process.argv[1] ?? '',
-      };
-    case 'clients':
-      return { connected_clients: service.connections().resp, maxclients: server.limits.maxClients };
-    case 'persistence':
-      return { loading: 0, kvs_sync: server.sync, aof_enabled: 0, rdb_changes_since_last_save: 0 };
-    case 'stats':
-      return {
-        total_connections_received: counters.connectionsReceived,
-        total_commands_processed: counters.commandsProcessed,
-        rejected_connections: counters.rejectedConnections,
-        total_net_input_bytes: counters.netInputBytes,
-        total_net_output_bytes: counters.netOutputBytes,
-        total_error_replies: 0,
-        kvs_protocol_errors: counters.protocolErrors,
-        kvs_changes_published: service.changes.lastSeq,
-      };
-    case 'keyspace': {
-      const keys = await service.count();
-      return keys === 0 ? {} : { db0: `keys=${keys},expires=0,avg_ttl=0` };
-    }
-  }
-}
-
-async function info(ctx: CommandContext, args: Buffer[]): Promise<void> {
-  const asked = args.slice(1).map(word);
-  const all = asked.length === 0 || asked.some((s) => s === 'all' || s === 'default' || s === 'everything');
-  const chosen = SECTIONS.filter((s) => all || asked.includes(s));
-  const blocks: string[] = [];
-  for (const section of chosen) {
-    const fields = await infoSection(ctx.server, section);
-    const title = section[0]!.toUpperCase() + section.slice(1);
-    blocks.push(`# ${title}\r\n${Object.entries(fields).map(([k, v]) => `${k}:${v}\r\n`).join('')}`);
-  }
-  ctx.out.bulk(blocks.join('\r\n'));
 }
 
 /** One COMMAND entry, in Redis 7's 10-element shape. */
@@ -144,6 +89,7 @@ function configValues(server: ServerState): Record<string, string> {
     maxclients: String(server.limits.maxClients),
     timeout: '0',
     maxmemory: '0',
+    'maxmemory-clients': String(server.limits.maxPendingInputBytes),
     'proto-max-bulk-len': String(server.limits.maxBulkBytes),
     'client-query-buffer-limit': String(server.limits.maxRequestBytes),
     'kvs-engine': server.service.info.engine,
@@ -168,6 +114,7 @@ function config(ctx: CommandContext, args: Buffer[]): void {
   if (sub === 'resetstat') {
     const c = ctx.server.counters;
     c.commandsProcessed = c.connectionsReceived = c.rejectedConnections = c.netInputBytes = c.netOutputBytes = c.protocolErrors = 0;
+    ctx.server.stats.reset();
     return ctx.out.simple('OK');
   }
   if (sub === 'set' || sub === 'rewrite') {
@@ -177,7 +124,7 @@ function config(ctx: CommandContext, args: Buffer[]): void {
 }
 
 export const serverCommands: CommandSpec[] = [
-  spec('info', -1, ['loading', 'stale'], 'Server information: server, clients, persistence, stats, keyspace', info),
+  spec('info', -1, ['loading', 'stale'], 'Server information: server, clients, memory, persistence, stats, replication, cpu, commandstats, errorstats, keyspace', info),
   spec('command', -1, ['loading', 'stale'], 'The command table: COMMAND, COMMAND COUNT | LIST | INFO name... | DOCS [name...]', command),
   spec('config', -2, ['admin', 'loading', 'stale'], 'CONFIG GET pattern... | RESETSTAT', config),
   spec('time', 1, ['fast', 'loading', 'stale'], 'Server time: [seconds, microseconds]', (ctx) => {

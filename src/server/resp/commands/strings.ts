@@ -9,6 +9,7 @@ import { ReplyError } from '../resp-writer.js';
 import { arityError, bigintArg, ERR_NOT_FLOAT, ERR_NOT_INTEGER, ERR_SYNTAX, formatFloat, inI64, intArg, parseFloatArg, parseI64, word } from './args.js';
 import type { CommandContext, CommandHandler, CommandSpec } from './command-table.js';
 import { readValue } from './keyspace.js';
+import { expiryNotSupported, parseSetOptions } from './set-options.js';
 
 const ERR_TOO_BIG = `ERR string exceeds maximum allowed size: values are limited to ${MAX_VALUE_BYTES} bytes (64 MiB)`;
 const EMPTY = Buffer.alloc(0);
@@ -19,25 +20,13 @@ function spec(name: string, arity: number, flags: CommandSpec['flags'], keys: Co
 
 async function set(ctx: CommandContext, args: Buffer[]): Promise<void> {
   const [, key, value] = args as [Buffer, Buffer, Buffer];
-  let nx = false;
-  let xx = false;
-  let get = false;
-  for (const arg of args.slice(3)) {
-    const option = word(arg);
-    if (option === 'nx') nx = true;
-    else if (option === 'xx') xx = true;
-    else if (option === 'get') get = true;
-    else if (['ex', 'px', 'exat', 'pxat', 'keepttl'].includes(option)) {
-      throw new ReplyError(`ERR SET ${option.toUpperCase()} is not supported: kvs keys do not expire (no engine supports expiry yet); set the key without it`);
-    } else throw new ReplyError(ERR_SYNTAX);
-  }
-  if (nx && xx) throw new ReplyError(ERR_SYNTAX);
-  const service = ctx.server.service;
+  const { nx, xx, get, expire } = parseSetOptions(args, 3, 'set');
+  if (expire !== undefined) throw expiryNotSupported('set', expire.option);
   if (!nx && !xx && !get) {
-    await service.set(key, value, 'resp');
+    await ctx.kv.set(key, value);
     return ctx.out.simple('OK');
   }
-  const { done, old } = await service.withKeys([key], 'resp', async (ops) => {
+  const { done, old } = await ctx.kv.withKeys([key], async (ops) => {
     const previous = await ops.get(key);
     if ((nx && previous !== undefined) || (xx && previous === undefined)) return { done: false, old: previous };
     await ops.set(key, value);
@@ -50,7 +39,7 @@ async function set(ctx: CommandContext, args: Buffer[]): Promise<void> {
 
 /** INCRBY and friends: the stored value must be a 64-bit integer; the result must stay one. */
 async function incrBy(ctx: CommandContext, key: Buffer, delta: bigint): Promise<void> {
-  const next = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+  const next = await ctx.kv.withKeys([key], async (ops) => {
     const old = await ops.get(key);
     const current = old === undefined ? 0n : parseI64(old);
     if (current === undefined) throw new ReplyError(ERR_NOT_INTEGER);
@@ -66,7 +55,7 @@ async function incrByFloat(ctx: CommandContext, args: Buffer[]): Promise<void> {
   const key = args[1]!;
   const increment = parseFloatArg(args[2]);
   if (increment === undefined) throw new ReplyError(ERR_NOT_FLOAT);
-  const text = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+  const text = await ctx.kv.withKeys([key], async (ops) => {
     const old = await ops.get(key);
     const current = old === undefined ? 0 : parseFloatArg(old);
     if (current === undefined) throw new ReplyError(ERR_NOT_FLOAT);
@@ -96,7 +85,7 @@ async function setRange(ctx: CommandContext, args: Buffer[]): Promise<void> {
   const offset = intArg(args[2]!);
   if (offset < 0) throw new ReplyError('ERR offset is out of range');
   if (offset + value.length > MAX_VALUE_BYTES) throw new ReplyError(ERR_TOO_BIG);
-  const length = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+  const length = await ctx.kv.withKeys([key], async (ops) => {
     const old = await ops.get(key);
     if (value.length === 0) return old?.length ?? 0; // nothing to write, and no key is created
     const out = Buffer.alloc(Math.max(old?.length ?? 0, offset + value.length));
@@ -110,7 +99,7 @@ async function setRange(ctx: CommandContext, args: Buffer[]): Promise<void> {
 
 async function append(ctx: CommandContext, args: Buffer[]): Promise<void> {
   const [, key, value] = args as [Buffer, Buffer, Buffer];
-  const length = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+  const length = await ctx.kv.withKeys([key], async (ops) => {
     const old = (await ops.get(key)) ?? EMPTY;
     if (old.length + value.length > MAX_VALUE_BYTES) throw new ReplyError(ERR_TOO_BIG);
     await ops.set(key, Buffer.concat([old, value]));
@@ -130,12 +119,11 @@ export const stringCommands: CommandSpec[] = [
   spec('get', 2, ['readonly', 'fast'], [1, 1, 1], 'Get the value of a key', async (ctx, args) => {
     ctx.out.bulk(await readValue(ctx, args[1]!));
   }),
-  spec('set', -3, ['write'], [1, 1, 1], 'Set the value of a key (NX, XX, GET; no expiry options)', set),
+  spec('set', -3, ['write'], [1, 1, 1], 'Set the value of a key (NX, XX, GET, KEEPTTL; no expiry options)', set),
   spec('setnx', 3, ['write', 'fast'], [1, 1, 1], 'Set the value of a key, only if it does not exist', async (ctx, args) => {
     const [, key, value] = args as [Buffer, Buffer, Buffer];
-    const service = ctx.server.service;
-    const stored = await service.withKeys([key], 'resp', async (ops) => {
-      if (await service.has(key)) return false;
+    const stored = await ctx.kv.withKeys([key], async (ops) => {
+      if (await ctx.kv.has(key)) return false;
       await ops.set(key, value);
       return true;
     });
@@ -143,7 +131,7 @@ export const stringCommands: CommandSpec[] = [
   }),
   spec('getset', 3, ['write', 'fast'], [1, 1, 1], 'Set the value of a key and return its old value', async (ctx, args) => {
     const [, key, value] = args as [Buffer, Buffer, Buffer];
-    const old = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+    const old = await ctx.kv.withKeys([key], async (ops) => {
       const previous = await ops.get(key);
       await ops.set(key, value);
       return previous;
@@ -152,7 +140,7 @@ export const stringCommands: CommandSpec[] = [
   }),
   spec('getdel', 2, ['write', 'fast'], [1, 1, 1], 'Get the value of a key and delete the key', async (ctx, args) => {
     const key = args[1]!;
-    const old = await ctx.server.service.withKeys([key], 'resp', async (ops) => {
+    const old = await ctx.kv.withKeys([key], async (ops) => {
       const previous = await readValue(ctx, key);
       if (previous !== undefined) await ops.delete(key);
       return previous;
@@ -163,15 +151,14 @@ export const stringCommands: CommandSpec[] = [
     ctx.out.bulks(await Promise.all(args.slice(1).map((key) => readValue(ctx, key))));
   }),
   spec('mset', -3, ['write'], [1, -1, 2], 'Set several keys, atomically', async (ctx, args) => {
-    await ctx.server.service.batch(pairs('mset', args), 'resp');
+    await ctx.kv.batch(pairs('mset', args));
     ctx.out.simple('OK');
   }),
   spec('msetnx', -3, ['write'], [1, -1, 2], 'Set several keys, only if none of them exists', async (ctx, args) => {
     const ops = pairs('msetnx', args);
     const keys = ops.map((op) => op.key as Buffer);
-    const service = ctx.server.service;
-    const stored = await service.withKeys(keys, 'resp', async (locked) => {
-      const present = await Promise.all(keys.map((key) => service.has(key)));
+    const stored = await ctx.kv.withKeys(keys, async (locked) => {
+      const present = await Promise.all(keys.map((key) => ctx.kv.has(key)));
       if (present.some(Boolean)) return false;
       await locked.batch(ops);
       return true;

@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest';
 import { EntryKind, TRAILER_SIZE, encodeTrailer } from '../../../../src/engines/lsm/entry.js';
 import { ArrayIterator, type Entry } from '../../../../src/engines/lsm/iterators/array-iterator.js';
 import { BlockBuilder } from '../../../../src/engines/lsm/sstable/block-builder.js';
-import { Block } from '../../../../src/engines/lsm/sstable/block-reader.js';
+import { Block, DECODED_BYTES_PER_ENTRY } from '../../../../src/engines/lsm/sstable/block-reader.js';
 import { isKvsError } from '../../../../src/engine/errors.js';
 import { b, backwardAll, forwardAll, numberedEntries, plain, snap, sortInternal, value } from './helpers.js';
 
@@ -158,17 +158,15 @@ describe('block', () => {
     expect((err as Error).message).toContain(`byte offset ${1000 + bytes.length - 4}`);
   });
 
-  it('an entry whose value length runs past the entries is CORRUPTION at that entry', () => {
+  it('an entry whose value length runs past the entries is CORRUPTION at that entry, when the block is loaded', () => {
     const bb = new BlockBuilder(16);
     bb.add(internalKey(value('a', 1)), b('x'));
     bb.add(internalKey(value('b', 1)), b('y'));
     const bytes = bb.finish();
     const second = 3 + 9 + 1; // first entry: three one-byte varints, 9-byte key, 1-byte value
     bytes[second + 2] = 120; // second entry's value length
-    const it = new Block(bytes, { file: 'f.sst', offset: 50 }).iterator();
-    it.seekToFirst();
-    expect(() => it.next()).toThrow(/f\.sst is corrupt at byte offset 63: value of 120 bytes/);
-    expect(it.valid()).toBe(false);
+    // Blocks are decoded whole when loaded, so the damage is found before any entry is served.
+    expect(() => new Block(bytes, { file: 'f.sst', offset: 50 })).toThrow(/f\.sst is corrupt at byte offset 63: value of 120 bytes/);
   });
 
   it('an unknown entry kind is CORRUPTION', () => {
@@ -176,7 +174,40 @@ describe('block', () => {
     bb.add(internalKey(value('a', 1)), b('x'));
     const bytes = bb.finish();
     bytes[3 + 1] = 7; // kind byte: first trailer byte after the 1-byte user key
-    const it = new Block(bytes, { file: 'f.sst', offset: 0 }).iterator();
-    expect(() => it.seekToFirst()).toThrow(/unknown entry kind 7/);
+    expect(() => new Block(bytes, { file: 'f.sst', offset: 0 })).toThrow(/f\.sst is corrupt at byte offset 0: unknown entry kind 7/);
+  });
+
+  it('versions of one key whose internal keys share bytes of the trailer decode to their own seqs and kinds', () => {
+    // 'k'@258 then 'k'@257 then 'k'@1 (a deletion): the trailers differ only in their low bytes,
+    // so the later keys share the user key and part of the previous trailer.
+    const entries = [value('k', 258), value('k', 257), { key: b('k'), seq: 1, kind: EntryKind.DELETION, value: Buffer.alloc(0) }];
+    const bb = new BlockBuilder(16);
+    for (const e of entries) bb.add(internalKey(e), e.value);
+    const contents = bb.finish();
+    expect(contents[3 + 9 + 7]).toBe(2); // after a 19-byte first entry (value "v:k@258"), the second shares the user key and one trailer byte
+    const block = new Block(contents, { file: 'f.sst', offset: 0 });
+    expect(Array.from(block.seqs)).toEqual([258, 257, 1]);
+    expect(Array.from(block.kinds)).toEqual([EntryKind.VALUE, EntryKind.VALUE, EntryKind.DELETION]);
+    expect([0, 1, 2].map((i) => block.keyAt(i).toString())).toEqual(['k', 'k', 'k']);
+    expect(block.lowerBound(b('k'), 257)).toBe(1);
+    expect(block.lowerBound(b('k'), 100)).toBe(2);
+    expect(block.lowerBound(b('l'), 1e6)).toBe(3);
+  });
+
+  it('a restart point that falls inside an entry is CORRUPTION at that restart slot, when the block is loaded', () => {
+    const bb = new BlockBuilder(1);
+    bb.add(internalKey(value('a', 1)), b('x'));
+    bb.add(internalKey(value('b', 1)), b('y'));
+    const bytes = bb.finish();
+    const restarts = bytes.length - 4 - 2 * 4;
+    bytes.writeUInt32LE(5, restarts + 4); // restart 1 points into the first entry's key
+    expect(() => new Block(bytes, { file: 'f.sst', offset: 100 })).toThrow(new RegExp(`byte offset ${100 + restarts + 4}: restart point 1 \\(5\\) does not start an entry`));
+  });
+
+  it('decoded arrays are counted apart from the contents: size is the cache charge, decodedBytes the extra memory', () => {
+    const block = buildBlock(Array.from({ length: 20 }, (_, i) => value(`key${String(i).padStart(4, '0')}`, i + 1)));
+    expect(block.size).toBe(block.data.length);
+    expect(block.count).toBe(20);
+    expect(block.decodedBytes).toBe(20 * 7 + 20 * DECODED_BYTES_PER_ENTRY + 4);
   });
 });

@@ -191,9 +191,9 @@ describe('table', () => {
     expect(() => builder.finish()).toThrow(/already finished or abandoned/);
   });
 
-  it('estimatedSize grows with the data and ends near the file size', () => {
+  it('estimatedSize grows with the data and ends near the file size (uncompressed)', () => {
     const dir = tempDir();
-    const builder = new TableBuilder(path.join(dir, '000007.sst'), DEFAULT_TABLE_OPTIONS);
+    const builder = new TableBuilder(path.join(dir, '000007.sst'), { ...DEFAULT_TABLE_OPTIONS, compression: 'none' });
     let last = builder.estimatedSize();
     expect(last).toBe(0);
     for (const e of numberedEntries(3000)) {
@@ -206,10 +206,24 @@ describe('table', () => {
     expect(last).toBeGreaterThan(meta.fileSize * 0.9);
   });
 
+  it('estimatedSize of a compressed table follows the stored bytes and ends near the file size', () => {
+    const builder = new TableBuilder(path.join(tempDir(), '000017.sst'), DEFAULT_TABLE_OPTIONS);
+    let last = 0;
+    for (const e of numberedEntries(3000)) {
+      builder.add(e.key, e.seq, e.kind, e.value);
+      const now = builder.estimatedSize();
+      expect(now).toBeGreaterThanOrEqual(last - DEFAULT_TABLE_OPTIONS.blockSize); // a dip of at most part of one block
+      last = now;
+    }
+    const meta = builder.finish();
+    expect(last).toBeLessThanOrEqual(meta.fileSize);
+    expect(last).toBeGreaterThan(meta.fileSize * 0.8);
+  });
+
   it('bad options are INVALID_ARGUMENT and create no file', () => {
     const dir = tempDir();
     const file = path.join(dir, '000008.sst');
-    for (const bad of [{ blockSize: 0 }, { restartInterval: 0 }, { bloomBitsPerKey: -1 }, { blockSize: 1.5 }]) {
+    for (const bad of [{ blockSize: 0 }, { restartInterval: 0 }, { bloomBitsPerKey: -1 }, { blockSize: 1.5 }, { compression: 'snappy' as 'zlib' }]) {
       expect(() => new TableBuilder(file, { ...DEFAULT_TABLE_OPTIONS, ...bad })).toThrow(/table option/);
     }
     expect(fs.existsSync(file)).toBe(false);
