@@ -135,6 +135,7 @@ export class BitcaskEngine extends BaseEngine {
       if (this.#active.hintCovered < this.#active.size) extendHint(this.#active, true);
       this.#activeHint = { from: this.#active.hintCovered, builder: new HintChunkBuilder() };
       this.#fileSetGeneration = loaded.fileSet?.generation ?? 0;
+      this.#listedFiles = new Set(loaded.fileSet?.entries.map((e) => dataFileName(e.id)));
       if (loaded.fileSet === undefined || !sameEntries(loaded.fileSet.entries, this.#table.fileSetEntries(this.#active))) this.#saveFileSet();
       if (opts.sync === 'interval') {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);

@@ -129,11 +129,10 @@ function loadOnce(dir: string, writable: boolean, fileSet: FileSet | undefined):
   const loaded = loadImage(dir, plan.load.map((p) => p.id));
   const image = typeof loaded === 'object' ? loaded : undefined;
   // Hints are read up front so the keydir can be sized once instead of growing through every
-  // doubling; those of files the image covers whole are not read at all (but the newest file
-  // the image lists may have grown since, so its hint is read for what follows).
-  const skipHint = (i: number): boolean => fullyCovered(image?.files[i]) && i < image!.files.length - 1;
-  const hints = plan.load.map((p, i) => (skipHint(i) ? Buffer.alloc(0) : readHintFile(path.join(dir, hintFileName(p.id)))));
-  const keydir = image?.keydir ?? new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
+  // doubling; those of files the image covers whole are not read up front (undefined), only if
+  // the file has grown since (the newest file the image lists may have: see loadFile).
+  const hints = plan.load.map((p, i) => (fullyCovered(image?.files[i]) ? undefined : readHintFile(path.join(dir, hintFileName(p.id)))));
+  const keydir = image?.keydir ?? new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h!), 0));
   const table = new FileTable(keydir);
   const imageDamage = typeof loaded === 'string' ? loaded : undefined;
   const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0, filesFromImage: 0, imageExact: false, fileSet, lost: [], imageDamage };
@@ -142,7 +141,7 @@ function loadOnce(dir: string, writable: boolean, fileSet: FileSet | undefined):
     plan.load.forEach((planned, i) => {
       const file = openPlanned(dir, planned, table.nextIndex, writable, fileSet);
       table.add(file);
-      const scan = loadFile(file, hints[i]!, planned, table, writable, result, image?.files[i]);
+      const scan = loadFile(file, hints[i], planned, table, writable, result, image?.files[i]);
       if (scan !== undefined) scans.push([file, scan]);
     });
     result.imageExact =
@@ -183,7 +182,7 @@ function openPlanned(dir: string, planned: PlannedFile, index: number, writable:
  */
 function loadFile(
   file: DataFile,
-  hintBytes: Buffer,
+  hintBytes: Buffer | undefined,
   planned: PlannedFile,
   table: FileTable,
   writable: boolean,
@@ -192,7 +191,7 @@ function loadFile(
 ): UncoveredScan | undefined {
   const from = imaged === undefined ? 0 : startFromImage(file, imaged, result);
   if (from === file.size) return undefined;
-  const hint = readHint(hintBytes, file.size, (e) => {
+  const hint = readHint(hintBytes ?? readHintFile(file.hintPath), file.size, (e) => {
     if (e.offset >= from) table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp);
   });
   if (hint.coveredBeyondData !== undefined) {
