@@ -2,7 +2,8 @@
  * The keydir image (keydir-image-*.ts) never stands in for FILESET's checks: with an image that
  * the clean open uses for every file, a sealed file that is missing, cut short (on a record
  * boundary or inside a record) or grown is still CORRUPTION naming the file, for writable and
- * read-only opens, and the refused open changes nothing. A missing active file too. An unlisted
+ * read-only opens, and the refused open changes nothing. A missing active file too, and an active
+ * file cut below what the image and its hint cover. An unlisted
  * file beside a valid image is moved to lost/ and the image still serves the right data. A
  * clean reopen leaves every file, the image included, byte for byte as it was.
  */
@@ -82,6 +83,15 @@ describe('bitcask: the keydir image does not bypass FILESET', () => {
     const dir = freshCopy(ref, 'image-cut-inside');
     fs.truncateSync(path.join(dir, victim), fs.statSync(path.join(dir, victim)).size - 3);
     await expectRefused(dir, victim, true);
+  });
+
+  it('the active file cut below what the image and its hint cover is CORRUPTION naming it, not a torn tail', async () => {
+    const active = dataFiles(ref.dir).at(-1)!;
+    const dir = freshCopy(ref, 'image-cut-active');
+    const records = recordsIn(path.join(dir, active));
+    expect(records.length).toBeGreaterThan(2);
+    fs.truncateSync(path.join(dir, active), records.at(-2)!.offset);
+    await expectRefused(dir, active, true);
   });
 
   it('bytes added to a sealed file are CORRUPTION naming it, image present', async () => {
