@@ -99,6 +99,11 @@ export class BitcaskEngine extends BaseEngine {
   #fileSetGeneration = 0;
   /** Names of the data files the FILESET on disk lists (as of this process's last write of it). */
   #listedFiles = new Set<string>();
+  /**
+   * The inputs of the running merge once FILESET has marked them MERGED, until they are deleted:
+   * every rewrite meanwhile (a rotation between the merge's steps) must keep them MERGED.
+   */
+  #mergedInputs: ReadonlySet<DataFile> | undefined;
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
@@ -358,7 +363,7 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   /** Rewrites FILESET from the file table: `active` ACTIVE, `merged` MERGED, every other published file SEALED. */
-  #saveFileSet(active = this.#active, merged?: ReadonlySet<DataFile>): void {
+  #saveFileSet(active = this.#active, merged = this.#mergedInputs): void {
     const entries = this.#table.fileSetEntries(active, merged);
     writeFileSet(this.#dir, { generation: ++this.#fileSetGeneration, entries });
     this.#listedFiles = new Set(entries.map((e) => dataFileName(e.id)));
@@ -498,7 +503,9 @@ export class BitcaskEngine extends BaseEngine {
       let listed = false;
       const beforeDelete = async (): Promise<void> => {
         await this.#syncNewerThan(sealed);
-        this.#saveFileSet(this.#active, new Set(sealed)); // the outputs replace the inputs from here on
+        const merged = new Set(sealed);
+        this.#saveFileSet(this.#active, merged); // the outputs replace the inputs from here on
+        this.#mergedInputs = merged;
         listed = true;
       };
       let result: Awaited<ReturnType<typeof mergeFiles>>;
@@ -511,6 +518,8 @@ export class BitcaskEngine extends BaseEngine {
         const outputs = this.#table.files.filter((f) => f.id.major === major && f.id.minor >= firstMinor);
         if (!listed && !outputs.some((f) => this.#listedFiles.has(f.name))) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
         throw err;
+      } finally {
+        this.#mergedInputs = undefined; // deleted (or, after a failure, still present on disk)
       }
       try {
         this.#saveFileSet(); // drops the deleted inputs; if this fails, their MERGED entries are harmless until the next rewrite
