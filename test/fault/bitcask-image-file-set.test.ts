@@ -2,10 +2,10 @@
  * The keydir image (keydir-image-*.ts) never stands in for FILESET's checks: with an image that
  * the clean open uses for every file, a sealed file that is missing, cut short (on a record
  * boundary or inside a record) or grown is still CORRUPTION naming the file, for writable and
- * read-only opens, and the refused open changes nothing. A missing active file too, and an active
- * file cut below what the image and its hint cover. An unlisted
- * file beside a valid image is moved to lost/ and the image still serves the right data. A
- * clean reopen leaves every file, the image included, byte for byte as it was.
+ * read-only opens, and the refused open changes nothing. So is a missing active file, and an
+ * active file cut below what the image and its hint cover. An unlisted file beside a valid image
+ * is moved to lost/ and the image still serves the right data. A clean reopen leaves every file,
+ * the image included, byte for byte as it was.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
