@@ -25,7 +25,7 @@ const valueOf = (i: number, round: number): string => `round-${round}-value-${i}
 function writeRounds(dir: string): void {
   const script = `
     import { openStore } from ${JSON.stringify(pathToFileURL(path.join(ROOT, 'dist', 'index.js')).href)};
-    const db = await openStore({ dir: ${JSON.stringify(dir)}, sync: 'never', options: { maxFileSize: 64 * 1024 } });
+    const db = await openStore({ dir: ${JSON.stringify(dir)}, sync: 'never', options: { maxFileSize: 64 * 1024, autoMerge: false } });
     for (let round = 0; round < ${ROUNDS}; round++) {
       for (let i = 0; i < ${KEYS}; i++) await db.set('key:' + String(i).padStart(4, '0'), ('round-' + round + '-value-' + i + '-').padEnd(120, 'x'));
     }

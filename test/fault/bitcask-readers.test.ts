@@ -25,11 +25,16 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 });
 
-/** Writes every key once, prints "ready", then overwrites forever, compacting every 40 writes. */
-function writerScript(dir: string): string {
+/**
+ * Writes every key once, prints "ready", then overwrites forever, compacting every 40 writes.
+ * With `reopen`, it closes the store after every compaction (close writes the keydir image) and
+ * opens it again, so readers mostly find an image that matches, until the next merge makes it stale.
+ */
+function writerScript(dir: string, reopen = false): string {
   return `
 import { openStore } from ${JSON.stringify(DIST_INDEX.href)};
-const db = await openStore({ engine: 'bitcask', dir: ${JSON.stringify(dir)}, sync: 'never', options: ${JSON.stringify(OPTIONS)} });
+const open = () => openStore({ engine: 'bitcask', dir: ${JSON.stringify(dir)}, sync: 'never', options: ${JSON.stringify(OPTIONS)} });
+let db = await open();
 const value = (i) => ('v-' + i + '-').padEnd(60, 'x');
 for (let k = 0; k < ${KEYS}; k++) await db.set('key-' + k, value(k));
 await db.compact();
@@ -37,7 +42,11 @@ process.stdout.write('ready\\n');
 let merges = 0;
 for (let i = ${KEYS}; ; i++) {
   await db.set('key-' + (i % ${KEYS}), value(i));
-  if (i % 40 === 0) { await db.compact(); process.stdout.write('merges ' + ++merges + '\\n'); }
+  if (i % 40 === 0) {
+    await db.compact();
+    process.stdout.write('merges ' + ++merges + '\\n');
+    if (${reopen}) { await db.close(); db = await open(); }
+  }
   if (i % 8 === 0) await new Promise((r) => setImmediate(r));
 }
 `;
@@ -55,6 +64,7 @@ for (let r = 0; r < ${rounds}; r++) {
   try {
     const db = await openStore({ engine: 'bitcask', dir: ${JSON.stringify(dir)}, readOnly: true, onWarning: (warning) => console.log(JSON.stringify({ key, warning })) });
     try {
+      if ((await db.stats()).filesFromKeydirImage > 0) console.log('image');
       const v = await db.get(key);
       const n = await db.count();
       if (v === undefined || !/^v-\\d+-x+$/.test(v.toString()) || n !== ${KEYS}) console.log(JSON.stringify({ key, value: v?.toString() ?? null, count: n }));
@@ -84,8 +94,8 @@ function run(script: string): Promise<{ code: number | null; out: string; err: s
 }
 
 /** Starts the writer and resolves once it has written every key; `merges()` is how many compactions it reported. */
-async function startWriter(dir: string): Promise<{ child: ChildProcess; merges: () => number; stderr: () => string }> {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startWriter(dir: string, reopen = false): Promise<{ child: ChildProcess; merges: () => number; stderr: () => string }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', writerScript(dir, reopen)], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
   let err = '';
@@ -117,6 +127,23 @@ describe(`bitcask: read-only opens beside a writer that rotates and merges (seed
       expect(r.out).toContain('done 150');
     }
     expect(merges, `the writer merged while the readers read: ${writer.stderr()}`).toBeGreaterThanOrEqual(3);
+  });
+
+  it('with a keydir image on disk (the writer closes and reopens after each merge), read-only opens still retry and never fail', async () => {
+    const dir = path.join(tempStoreDir('bitcask-readers-image'), 'store');
+    const writer = await startWriter(dir, true);
+    const readers = await Promise.all([run(readerScript(dir, 150, SEED + 2)), run(readerScript(dir, 150, SEED + 3))]);
+    const merges = writer.merges();
+    writer.child.kill('SIGKILL');
+    let fromImage = 0;
+    for (const r of readers) {
+      const failures = r.out.split('\n').filter((l) => l.startsWith('{'));
+      expect(failures, `seed ${SEED}: ${r.err}`).toEqual([]);
+      expect(r.out).toContain('done 150');
+      fromImage += r.out.split('\n').filter((l) => l === 'image').length;
+    }
+    expect(merges, `the writer merged while the readers read: ${writer.stderr()}`).toBeGreaterThanOrEqual(3);
+    expect(fromImage, 'some read-only opens took the keydir from the image').toBeGreaterThan(0);
   });
 
   it('kvs get in another process never fails while the writer merges', async () => {

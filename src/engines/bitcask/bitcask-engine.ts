@@ -14,21 +14,23 @@ import { ErrorCodes, ioError, KvsError } from '../../engine/errors.js';
 import { inRange, resumeAfter, type KeyRange } from '../../engine/key-range.js';
 import type { CompactResult, EngineOpenOptions, EngineStats, Supports, SyncPolicy } from '../../engine/types.js';
 import type { CheckedOp } from '../../engine/validate.js';
-import { BoundedHeap } from '../../util/bounded-heap.js';
-import { compareBytes } from '../../util/bytes.js';
 import { directorySizeSync, fsyncDirSync } from '../../util/fs.js';
 import { GroupSync } from '../shared/group-sync.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
-import { formatFileId } from './file-names.js';
+import { dataFileName, formatFileId } from './file-names.js';
 import { sameEntries, writeFileSet } from './file-set.js';
 import { extendHint } from './hint-coverage.js';
+import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
+import { BackgroundTurns } from './background-turns.js';
 import type { Keydir } from './keydir.js';
+import type { IndexPosition } from './ordered-index.js';
 import { loadStore, type TornTail } from './load-store.js';
 import { DirectoryLock, LOCK_FILE } from '../shared/dir-lock.js';
+import { writeKeydirImage } from './keydir-image-writer.js';
 import { mergeFiles } from './merge.js';
 import { abandonMerge } from './merge-rollback.js';
-import { shouldMerge } from './merge-policy.js';
+import { POLICY_CHECK_BYTES, shouldMerge } from './merge-policy.js';
 import { parseOptions, type BitcaskOptions } from './options.js';
 import { encodeHeaderAndKey, encodeRecord, FLAG_BATCH_CONTINUES, FLAG_TOMBSTONE, nowSeconds, recordSize } from './record-format.js';
 
@@ -45,6 +47,24 @@ export const bitcaskSupports: Supports = {
 const INLINE_VALUE_BYTES = 16 * 1024;
 
 const EMPTY = Buffer.alloc(0);
+
+/**
+ * Background work waiting for its next step gets an event-loop turn after maxFileSize / 16
+ * bytes of writes, within these bounds: files seal at most every 16 turns, so hints and merges
+ * keep up with rotation whatever the file size, and a turn costs a few µs per 4 KiB written at most.
+ * Writes wait for a background step (an fsync) itself once it has taken maxFileSize / 4 bytes of writes.
+ */
+const MIN_TURN_BYTES = 4 * 1024;
+const MAX_TURN_BYTES = 256 * 1024;
+
+/** The active file's hint entries are written out as a chunk (in the background) once they reach this size. */
+const HINT_CHUNK_BYTES = 1 << 20;
+
+/** Hint entries of the active file from `from` on, recorded as records are appended (none is read back). */
+interface PendingHint {
+  from: number;
+  builder: HintChunkBuilder;
+}
 
 export class BitcaskEngine extends BaseEngine {
   readonly name = 'bitcask';
@@ -67,11 +87,31 @@ export class BitcaskEngine extends BaseEngine {
   #fatal: unknown;
   /** The last failure of background work (hint sealing, automatic merge); the store stays usable. */
   #lastBackgroundError: unknown;
+  readonly #turns: BackgroundTurns;
+  /** Sealed files not yet fsynced (under 'never'; their hint task fsyncs them). */
+  readonly #unsyncedSealed = new Set<DataFile>();
+  /** Hint entries of the active file not yet in a chunk; undefined read-only. */
+  #activeHint: PendingHint | undefined;
+  /** The active file's bytes known durable (size when its last fsync began). */
+  #activeSyncedTo = 0;
+  #policyCheckedAt = 0;
   /** Generation of the file set (FILESET) last written or read; each rewrite takes the next. */
   #fileSetGeneration = 0;
+  /** Names of the data files the FILESET on disk lists (as of this process's last write of it). */
+  #listedFiles = new Set<string>();
+  /**
+   * The inputs of the running merge once FILESET has marked them MERGED, until they are deleted:
+   * every rewrite meanwhile (a rotation between the merge's steps) must keep them MERGED.
+   */
+  #mergedInputs: ReadonlySet<DataFile> | undefined;
   #mergeCount = 0;
   #mergeReclaimed = 0;
   readonly #openedInMs: number;
+  readonly #onWarning: ((message: string) => void) | undefined;
+  /** Data files whose keys open took from the keydir image (0: the image was missing, stale or damaged). */
+  readonly #filesFromImage: number;
+  /** True while the keydir image on disk still describes the store exactly: close need not rewrite it. */
+  #imageCurrent: boolean;
 
   private constructor(dir: string, opts: EngineOpenOptions, options: BitcaskOptions, lock: DirectoryLock | undefined, started: number) {
     super(opts);
@@ -79,15 +119,28 @@ export class BitcaskEngine extends BaseEngine {
     this.#options = options;
     this.#sync = opts.sync;
     this.#lock = lock;
+    this.#onWarning = opts.onWarning;
     const loaded = loadStore(dir, !opts.readOnly, opts.onWarning);
     this.#keydir = loaded.keydir;
     this.#table = loaded.table;
     this.#tornTails = loaded.tornTails;
-    this.#groupSync = new GroupSync(() => this.#active!.fsyncAsync());
+    this.#filesFromImage = loaded.filesFromImage;
+    this.#imageCurrent = loaded.imageExact;
+    this.#turns = new BackgroundTurns(Math.min(MAX_TURN_BYTES, Math.max(MIN_TURN_BYTES, options.maxFileSize >>> 4)), options.maxFileSize >>> 2);
+    this.#groupSync = new GroupSync(async () => {
+      const file = this.#active!;
+      const size = file.size;
+      await file.fsyncAsync();
+      if (file === this.#active && size > this.#activeSyncedTo) this.#activeSyncedTo = size;
+    });
     if (!opts.readOnly) {
       const last = this.#table.files.at(-1);
       this.#active = last !== undefined && last.id.minor === 0 ? last : this.#newActiveFile();
+      // Recovery hints what it scans, so this re-reads nothing unless recovery left a gap.
+      if (this.#active.hintCovered < this.#active.size) extendHint(this.#active, true);
+      this.#activeHint = { from: this.#active.hintCovered, builder: new HintChunkBuilder() };
       this.#fileSetGeneration = loaded.fileSet?.generation ?? 0;
+      this.#listedFiles = new Set(loaded.fileSet?.entries.map((e) => dataFileName(e.id)));
       if (loaded.fileSet === undefined || !sameEntries(loaded.fileSet.entries, this.#table.fileSetEntries(this.#active))) this.#saveFileSet();
       if (opts.sync === 'interval') {
         this.#timer = setInterval(() => this.#intervalSync(), opts.syncIntervalMs);
@@ -124,53 +177,36 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   /**
-   * The keydir is a hash table, so a scan first selects the keys in range in scan order: all of
-   * them sorted (O(m log m) for m keys in range), or with a limit only the first `limit` through a
-   * bounded heap (O(n log limit), keys copied only when kept). Values are read as the scan
-   * advances and reflect the latest write. A selected key deleted meanwhile is skipped, and a
-   * limited selection is then topped up from the keys after it.
+   * Walks the keydir's ordered index from the range's first key: O(log n) to seek, then O(1)
+   * per entry. Each value is read when the scan reaches its key, so it is the latest. A write
+   * between two steps (the index's version changes) makes the scan re-seek just after the last
+   * key it yielded, so inserts and deletes ahead of it are seen and none behind it are.
    */
   protected *_scan(range: KeyRange): Iterable<[Buffer, Buffer]> {
+    const kd = this.#keydir;
+    const index = kd.ordered();
+    const seek = (r: KeyRange): IndexPosition | undefined =>
+      r.reverse ? index.seekBackward(r.upper?.key, r.upper?.inclusive ?? true) : index.seekForward(r.lower?.key, r.lower?.inclusive ?? true);
     let remaining = range.limit;
     let current = range;
-    for (;;) {
-      const { keys, complete } = this.#selectKeys(current, remaining);
-      let skipped = false;
-      for (const key of keys) {
-        const value = this._get(key);
-        if (value === undefined) {
-          skipped = true;
-          continue;
-        }
-        yield [key, value];
-        if (--remaining === 0) return;
+    let pos = seek(current);
+    let version = index.version;
+    while (remaining > 0) {
+      if (index.version !== version) {
+        pos = seek(current);
+        version = index.version;
       }
-      if (!skipped || complete) return;
-      current = resumeAfter(current, keys.at(-1)!);
+      if (pos === undefined) return;
+      const h = index.handleAt(pos);
+      const view = kd.keyView(h);
+      if (!inRange(current, view)) return; // past the far bound
+      const key = Buffer.from(view);
+      const value = this.#table.byIndex(kd.fileId(h)).readValue(kd.offset(h), key.length, kd.valueSize(h));
+      yield [key, value];
+      remaining--;
+      current = resumeAfter(current, key);
+      pos = index.version === version ? index.step(pos, range.reverse) : undefined;
     }
-  }
-
-  /** Up to `limit` keys in `range`, in scan order; complete iff no key in range was left out. */
-  #selectKeys(range: KeyRange, limit: number): { keys: Buffer[]; complete: boolean } {
-    const kd = this.#keydir;
-    const order = range.reverse ? (a: Uint8Array, b: Uint8Array) => compareBytes(b, a) : compareBytes;
-    if (limit >= kd.size) {
-      const keys: Buffer[] = [];
-      kd.forEach((h) => {
-        const key = kd.keyView(h);
-        if (inRange(range, key)) keys.push(Buffer.from(key));
-      });
-      return { keys: keys.sort(order), complete: true };
-    }
-    const heap = new BoundedHeap<Buffer>(limit, order);
-    let inRangeCount = 0;
-    kd.forEach((h) => {
-      const key = kd.keyView(h);
-      if (!inRange(range, key)) return;
-      inRangeCount++;
-      if (heap.wouldKeep(key, order)) heap.push(Buffer.from(key));
-    });
-    return { keys: heap.drainSorted(), complete: inRangeCount <= limit };
   }
 
   protected _count(): number {
@@ -207,6 +243,8 @@ export class BitcaskEngine extends BaseEngine {
       this.#append(file, [encodeHeaderAndKey(key, value, flags, ts), value]);
     }
     this.#table.apply(file, key, offset, value.length, flags, ts);
+    this.#activeHint!.builder.add(ts, flags, key, value.length, offset);
+    this.#turns.wrote(size);
   }
 
   /** One append for the whole batch; every record but the last says more follow, so recovery applies all or none. */
@@ -225,10 +263,15 @@ export class BitcaskEngine extends BaseEngine {
     });
     this.#append(file, [buf]);
     let offset = start;
+    const hint = this.#activeHint!.builder;
     ops.forEach((op, i) => {
-      this.#table.apply(file, op.key, offset, op.type === 'set' ? op.value.length : 0, op.type === 'delete' ? FLAG_TOMBSTONE : 0, ts);
+      const valueSize = op.type === 'set' ? op.value.length : 0;
+      const flags = op.type === 'delete' ? FLAG_TOMBSTONE : 0;
+      this.#table.apply(file, op.key, offset, valueSize, flags, ts);
+      hint.add(ts, flags, op.key, valueSize, offset); // committed once appended: no batch flag in a hint
       offset += sizes[i]!;
     });
+    this.#turns.wrote(total);
     return this.#afterWrite();
   }
 
@@ -239,10 +282,15 @@ export class BitcaskEngine extends BaseEngine {
     return this.#rotate();
   }
 
+  /**
+   * Seals the active file and starts a new one. The sealed file's hint is the entries recorded
+   * as its records were appended: it is written in the background (after an fsync if the file
+   * is not yet durable), and the file is never read back. Under 'always' and 'interval' the
+   * sealed file is fsynced here, since writers waiting on the group sync wrote to it.
+   */
   #rotate(): DataFile {
     const sealed = this.#active!;
-    this.#syncActiveNow(); // writers waiting on the group sync wrote to this file: cover them now
-    this.#unsynced = false;
+    if (this.#sync !== 'never' && this.#activeSyncedTo < sealed.size) this.#syncActiveNow();
     let next: DataFile;
     try {
       next = this.#newActiveFile();
@@ -256,20 +304,73 @@ export class BitcaskEngine extends BaseEngine {
       next.remove(); // empty, and never listed: the sealed file stays the active one
       throw ioError(`could not start data file ${next.name} (the file set was not updated)`, err);
     }
+    // The new file is listed: from here on nothing can fail, and `sealed` is sealed at its length.
+    const pending = this.#takeActiveHint();
+    const durable = this.#activeSyncedTo >= sealed.size;
+    if (!durable) this.#unsyncedSealed.add(sealed);
+    this.#unsynced = false;
     this.#active = next;
-    this.#inBackground(() => {
-      if (sealed.hintCovered < sealed.size) extendHint(sealed, true);
-    });
+    this.#activeSyncedTo = 0;
+    this.#activeHint = { from: 0, builder: new HintChunkBuilder() };
+    if (pending !== undefined) this.#inBackground(() => this.#writeHintChunk(sealed, pending, durable));
     this.#maybeMerge();
     return this.#active;
   }
 
+  /** The active file's recorded hint entries as a chunk to append, or undefined iff there are none; starts a new pending hint. */
+  #takeActiveHint(): { from: number; to: number; chunk: Buffer } | undefined {
+    const active = this.#active!;
+    const pending = this.#activeHint!;
+    if (pending.builder.entryCount === 0) return undefined;
+    const taken = { from: pending.from, to: active.size, chunk: pending.builder.finish(active.size) };
+    this.#activeHint = { from: active.size, builder: new HintChunkBuilder() };
+    return taken;
+  }
+
+  /**
+   * Appends a chunk of `file`'s hint, in the background. Skipped if the file was merged away, or
+   * if an earlier chunk was not written (a chunk must start where the hint's coverage ends; the
+   * gap is then scanned at close or at the next open). The fsync of the hint is not needed: the
+   * data it covers is durable first, and a chunk that does not reach the disk fails its CRC.
+   */
+  async #writeHintChunk(file: DataFile, pending: { from: number; to: number; chunk: Buffer }, durable: boolean): Promise<void> {
+    const current = (): boolean => this.#table.byIndex(file.index) === file && file.hintCovered === pending.from;
+    if (!current()) return;
+    if (!durable) {
+      await this.#fsyncInBackground(file);
+      if (!current()) return;
+    }
+    // Without an fsync this is a plain write of at most ~1 MiB to the page cache: done in place.
+    appendHintChunk(file.hintPath, file.hintLength, pending.chunk, false);
+    file.hintLength += pending.chunk.length;
+    file.hintCovered = pending.to;
+  }
+
+  /** fsyncs `file` off the event loop; a failure stops writes (the page cache may have dropped them). */
+  async #fsyncInBackground(file: DataFile): Promise<void> {
+    const size = file.size;
+    try {
+      await this.#turns.wait(file.fsyncAsync());
+    } catch (err) {
+      this.#fatal ??= err;
+      throw ioError(`fsync of ${file.path} failed`, err);
+    }
+    if (file === this.#active) {
+      if (size > this.#activeSyncedTo) this.#activeSyncedTo = size;
+    } else if (file.size === size) {
+      this.#unsyncedSealed.delete(file);
+    }
+  }
+
   /** Rewrites FILESET from the file table: `active` ACTIVE, `merged` MERGED, every other published file SEALED. */
-  #saveFileSet(active = this.#active, merged?: ReadonlySet<DataFile>): void {
-    writeFileSet(this.#dir, { generation: ++this.#fileSetGeneration, entries: this.#table.fileSetEntries(active, merged) });
+  #saveFileSet(active = this.#active, merged = this.#mergedInputs): void {
+    const entries = this.#table.fileSetEntries(active, merged);
+    writeFileSet(this.#dir, { generation: ++this.#fileSetGeneration, entries });
+    this.#listedFiles = new Set(entries.map((e) => dataFileName(e.id)));
   }
 
   #newActiveFile(): DataFile {
+    this.#imageCurrent = false;
     const last = this.#table.files.at(-1);
     const file = DataFile.create(this.#dir, { major: (last?.id.major ?? 0) + 1, minor: 0 }, this.#table.nextIndex);
     this.#table.add(file);
@@ -278,6 +379,7 @@ export class BitcaskEngine extends BaseEngine {
   }
 
   #append(file: DataFile, chunks: Buffer[]): void {
+    this.#imageCurrent = false;
     try {
       file.append(chunks);
     } catch (err) {
@@ -286,10 +388,25 @@ export class BitcaskEngine extends BaseEngine {
     }
   }
 
+  /**
+   * After every write: hands a full pending hint chunk to the background, asks the merge policy
+   * every POLICY_CHECK_BYTES (overwrites make sealed bytes dead without a rotation), and gives
+   * background work a turn of the event loop if it has waited too long (background-turns.ts).
+   */
   #afterWrite(): Promise<void> | undefined {
+    if (this.#activeHint!.builder.byteLength >= HINT_CHUNK_BYTES) {
+      const file = this.#active!;
+      const pending = this.#takeActiveHint()!;
+      const durable = this.#activeSyncedTo >= pending.to;
+      this.#inBackground(() => this.#writeHintChunk(file, pending, durable));
+    }
+    if (this.#turns.written - this.#policyCheckedAt >= POLICY_CHECK_BYTES) {
+      this.#policyCheckedAt = this.#turns.written;
+      this.#maybeMerge();
+    }
     if (this.#sync === 'always') return this.#fsync();
     this.#unsynced = true;
-    return undefined;
+    return this.#turns.share();
   }
 
   /** Group-committed fsync of the active file; a failure stops all further writes (the page cache may have dropped them). */
@@ -304,7 +421,9 @@ export class BitcaskEngine extends BaseEngine {
   #syncActiveNow(): void {
     const active = this.#active!;
     try {
+      const size = active.size;
       active.fsync();
+      this.#activeSyncedTo = size;
     } catch (err) {
       this.#fatal ??= err;
       throw ioError(`fsync of ${active.path} failed`, err);
@@ -354,6 +473,19 @@ export class BitcaskEngine extends BaseEngine {
     }
   }
 
+  /**
+   * fsyncs every file but `inputs` (off the event loop): before a merge deletes its inputs, the
+   * files sealed during the merge and the active file hold the only copies of what overwrote them.
+   */
+  async #syncNewerThan(inputs: readonly DataFile[]): Promise<void> {
+    const doomed = new Set(inputs);
+    for (const file of [...this.#unsyncedSealed]) {
+      if (!doomed.has(file) && this.#table.byIndex(file.index) === file) await this.#fsyncInBackground(file);
+    }
+    const active = this.#active!;
+    if (this.#activeSyncedTo < active.size) await this.#fsyncInBackground(active);
+  }
+
   /** Merges every sealed file; one merge at a time. */
   #merge(): Promise<CompactResult> {
     if (this.#merging !== undefined) return this.#merging;
@@ -367,20 +499,27 @@ export class BitcaskEngine extends BaseEngine {
       }
       const major = this.#active!.id.major - 1;
       const firstMinor = 1 + Math.max(0, ...this.#table.files.filter((f) => f.id.major === major).map((f) => f.id.minor));
+      this.#imageCurrent = false;
       let listed = false;
-      const beforeDelete = (): void => {
-        this.#syncActiveNow();
-        this.#saveFileSet(this.#active, new Set(sealed)); // the outputs replace the inputs from here on
+      const beforeDelete = async (): Promise<void> => {
+        await this.#syncNewerThan(sealed);
+        const merged = new Set(sealed);
+        this.#saveFileSet(this.#active, merged); // the outputs replace the inputs from here on
+        this.#mergedInputs = merged;
         listed = true;
       };
       let result: Awaited<ReturnType<typeof mergeFiles>>;
       try {
-        result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, beforeDelete);
+        result = await mergeFiles(this.#dir, this.#table, sealed, major, firstMinor, this.#options.maxFileSize, this.#turns, beforeDelete);
       } catch (err) {
-        // Not yet listed: the inputs still hold everything, so give the outputs' space back now.
+        // No FILESET lists the outputs: the inputs still hold everything, so give the outputs'
+        // space back now. Outputs a rotation has listed SEALED meanwhile (they are published
+        // before beforeDelete) are complete: they stay, and the next merge takes them as inputs.
         const outputs = this.#table.files.filter((f) => f.id.major === major && f.id.minor >= firstMinor);
-        if (!listed) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
+        if (!listed && !outputs.some((f) => this.#listedFiles.has(f.name))) await abandonMerge(this.#table, sealed, outputs).catch(() => undefined); // leftovers are removed at the next open
         throw err;
+      } finally {
+        this.#mergedInputs = undefined; // deleted (or, after a failure, still present on disk)
       }
       try {
         this.#saveFileSet(); // drops the deleted inputs; if this fails, their MERGED entries are harmless until the next rewrite
@@ -463,6 +602,7 @@ export class BitcaskEngine extends BaseEngine {
         : 'off (compact only)',
       fsyncsSinceOpen: this.#groupSync.count,
       openMs: Math.round(this.#openedInMs * 10) / 10,
+      filesFromKeydirImage: this.#filesFromImage,
       lastBackgroundError: this.#lastBackgroundError === undefined ? null : String((this.#lastBackgroundError as Error).message ?? this.#lastBackgroundError),
       tornTailsCut: this.#tornTails.map((t) => ({ file: t.file, offset: t.offset, bytes: t.bytes })),
       files: files.map((f) => ({
@@ -476,14 +616,25 @@ export class BitcaskEngine extends BaseEngine {
     };
   }
 
-  /** Hints the active file at close; on a full disk the hint (only a shortcut for the next open) is given up, the fsync is not. */
-  #coverOrSync(active: DataFile): void {
+  /**
+   * Hints the active file at close (it is durable already): the recorded entries, or a scan of
+   * the gap an unwritten chunk left. On a full disk the hint, only a shortcut for the next open,
+   * is given up, so close still succeeds.
+   */
+  #coverActive(active: DataFile): void {
     try {
-      extendHint(active, true);
+      const pending = this.#activeHint!;
+      if (pending.from === active.hintCovered && pending.builder.entryCount > 0) {
+        const chunk = pending.builder.finish(active.size);
+        appendHintChunk(active.hintPath, active.hintLength, chunk, false);
+        active.hintLength += chunk.length;
+        active.hintCovered = active.size;
+      } else if (active.hintCovered < active.size) {
+        extendHint(active, true); // an earlier chunk was not written: scan the gap
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== 'ENOSPC' && code !== 'EDQUOT') throw err;
-      active.fsync();
     }
   }
 
@@ -495,9 +646,17 @@ export class BitcaskEngine extends BaseEngine {
       await this.#groupSync.idle();
       const active = this.#active;
       if (active !== undefined && this.#fatal === undefined) {
-        // Covers the active file with a hint (which fsyncs it first), so the next open reads no values.
-        if (active.hintCovered < active.size) this.#coverOrSync(active);
-        else active.fsync();
+        // Durable first (one fsync, skipped iff the group sync already covered every byte),
+        // then the recorded hint entries, so the next open reads no values. The hint needs no
+        // fsync of its own (see #writeHintChunk): a `kvs set` under 'always' costs one fsync.
+        if (this.#activeSyncedTo < active.size) this.#syncActiveNow();
+        this.#coverActive(active);
+        for (const file of this.#unsyncedSealed) if (this.#table.byIndex(file.index) === file) file.fsync();
+        this.#unsyncedSealed.clear();
+        // Every file is durable to its length now, so the image may say it covers them. An image
+        // that still describes the store exactly (nothing written since open) is left as it is.
+        const failed = this.#imageCurrent ? undefined : writeKeydirImage(this.#dir, this.#keydir, this.#table.files);
+        if (failed !== undefined) this.#onWarning?.(failed);
       }
       this.#throwIfBroken(); // after a failed fsync, acknowledged writes may not be durable: say so
     } finally {

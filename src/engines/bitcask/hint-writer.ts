@@ -1,6 +1,7 @@
 /**
  * Builds hint chunks in memory and appends them to a hint file. A chunk is written with one
- * append and fsynced; a crash mid-append leaves a chunk that fails its CRC and is ignored.
+ * append; a crash mid-append leaves a chunk that fails its CRC and is ignored. A chunk may only
+ * cover data-file bytes that are already durable, or a power loss could leave it pointing at nothing.
  */
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
@@ -25,6 +26,11 @@ export class HintChunkBuilder {
 
   get entryCount(): number {
     return this.#count;
+  }
+
+  /** Bytes the chunk would take if finished now. */
+  get byteLength(): number {
+    return this.#len;
   }
 
   add(timestamp: number, flags: number, key: Uint8Array, valueSize: number, offset: number): void {
@@ -61,15 +67,19 @@ export class HintChunkBuilder {
 
 /**
  * Appends `chunk` to the hint file at `file`, whose valid length is `validLength` (anything
- * after it, such as a torn chunk, is cut off first), and fsyncs it.
+ * after it, such as a torn chunk, is cut off first), and fsyncs it unless `fsync` is false
+ * (safe wherever the data the chunk covers is already durable: a chunk that does not fully
+ * reach the disk fails its CRC and is ignored, and open then scans the data it would have covered).
  */
-export function appendHintChunk(file: string, validLength: number, chunk: Buffer): void {
+export function appendHintChunk(file: string, validLength: number, chunk: Buffer, fsync = true): void {
   const fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT);
   try {
     fs.ftruncateSync(fd, validLength);
-    fs.writeSync(fd, chunk, 0, chunk.length, validLength);
-    fs.fsyncSync(fd);
+    let done = 0;
+    while (done < chunk.length) done += fs.writeSync(fd, chunk, done, chunk.length - done, validLength + done);
+    if (fsync) fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
+

@@ -22,6 +22,7 @@
  */
 import { MAX_KEY_BYTES } from '../../engine/limits.js';
 import { murmur3 } from '../../util/murmur3.js';
+import { OrderedIndex, sortHandles } from './ordered-index.js';
 
 /** Width of the per-entry columns: five u32 columns, the arena offset (u32) and length (u16). */
 export const ENTRY_BYTES = 4 + 4 + 4 + 4 + 4 + 4 + 2;
@@ -40,6 +41,27 @@ const MIN_CAPACITY = 8;
 /** Arena bytes presized per entry of initial capacity. */
 const TYPICAL_KEY_BYTES = 16;
 const NO_HANDLE = -1;
+/** fileId column value of a handle that is not live (removed, or never handed out). */
+export const NO_FILE = 0xffff_ffff;
+
+/** The keydir's state as columns (keydir-image.ts writes and reads them); arrays are `handleLimit` long. */
+export interface KeydirParts {
+  size: number;
+  freeHead: number;
+  arenaGarbage: number;
+  fileIds: Uint32Array;
+  offsets: Uint32Array;
+  valueSizes: Uint32Array;
+  timestamps: Uint32Array;
+  hashes: Uint32Array;
+  keyOffsets: Uint32Array;
+  keyLengthsMinus1: Uint16Array;
+  index: Uint32Array;
+  /** The arena's written bytes (live keys and garbage). */
+  arena: Buffer;
+  /** The ordered index's handles in key order, iff it was built. */
+  ordered: Uint32Array | undefined;
+}
 
 export class Keydir {
   #capacity = 0;
@@ -59,6 +81,11 @@ export class Keydir {
   /** Arena bytes written (live keys plus garbage). */
   #arenaUsed = 0;
   #arenaGarbage = 0;
+
+  /** Key order over the handles, built on first use and then kept up to date (ordered-index.ts). */
+  #ordered: OrderedIndex | undefined;
+  /** Handles in key order read from an image: used by the first ordered() once their order checks out. */
+  #importedOrder: Uint32Array | undefined;
 
   #size = 0;
   /** Handles below this have been handed out at least once. */
@@ -83,9 +110,42 @@ export class Keydir {
     return this.#size;
   }
 
+  /** Every live handle is below this (handles are dense: a merge can walk them in slices). */
+  get handleLimit(): number {
+    return this.#highWater;
+  }
+
+  /** True iff `handle` is live (REQUIRES: handle < handleLimit). */
+  isLive(handle: number): boolean {
+    return this.#fileIds[handle] !== NO_FILE;
+  }
+
   /** Bytes held by the typed arrays and the key arena (what the keydir costs in memory). */
   get memoryBytes(): number {
-    return this.#capacity * ENTRY_BYTES + this.#index.byteLength + this.#arena.length;
+    return this.#capacity * ENTRY_BYTES + this.#index.byteLength + this.#arena.length + (this.#ordered?.memoryBytes ?? 0);
+  }
+
+  /**
+   * The key order of the live handles. The first call sorts them (a radix sort); from then on
+   * every insert and remove keeps it current, so scans never sort again.
+   */
+  ordered(): OrderedIndex {
+    if (this.#ordered === undefined && this.#importedOrder !== undefined) {
+      const order = this.#importedOrder;
+      this.#importedOrder = undefined;
+      let sorted = order.length === this.#size;
+      for (let i = 1; sorted && i < order.length; i++) sorted = this.compareHandles(order[i - 1]!, order[i]!) < 0;
+      if (sorted) this.#ordered = new OrderedIndex(this, order);
+    }
+    if (this.#ordered === undefined) {
+      const handles = new Uint32Array(this.#size);
+      let n = 0;
+      this.forEach((h) => {
+        handles[n++] = h;
+      });
+      this.#ordered = new OrderedIndex(this, sortHandles(handles, this.#arena, this.#keyOffsets, this.#keyLengthsMinus1));
+    }
+    return this.#ordered;
   }
 
   /** Entry handle of `key`, or -1 iff absent. */
@@ -115,6 +175,7 @@ export class Keydir {
       throw new RangeError(`keydir key must be 1..${MAX_KEY_BYTES} bytes, got ${length}`);
     }
     checkFields(fileId, offset, valueSize, timestamp);
+    if (this.#importedOrder !== undefined) this.ordered(); // keep the image's order (one O(n) check) rather than re-sort later
     if ((this.#size + 1) * MAX_LOAD_DEN > this.#index.length * MAX_LOAD_NUM) {
       this.#growIndex();
     }
@@ -138,6 +199,7 @@ export class Keydir {
     while (index[slot] !== 0) slot = (slot + 1) & mask;
     index[slot] = handle + 1;
     this.#size++;
+    this.#ordered?.insert(handle);
     return handle;
   }
 
@@ -152,6 +214,8 @@ export class Keydir {
 
   /** Removes the entry (REQUIRES: `handle` is live); its handle may be reused by a later insert. */
   remove(handle: number): void {
+    if (this.#importedOrder !== undefined) this.ordered();
+    this.#ordered?.remove(handle); // first: it finds the handle by its key
     const index = this.#index;
     const mask = this.#mask;
     const stored = handle + 1;
@@ -174,6 +238,7 @@ export class Keydir {
     index[hole] = 0;
 
     this.#arenaGarbage += this.#keyLengthsMinus1[handle]! + 1;
+    this.#fileIds[handle] = NO_FILE;
     this.#keyOffsets[handle] = this.#freeHead;
     this.#freeHead = handle;
     this.#size--;
@@ -182,6 +247,36 @@ export class Keydir {
       const live = this.#arenaUsed - this.#arenaGarbage;
       this.#compactArena(Math.max(this.#initialArenaBytes, live + (live >>> 1)));
     }
+  }
+
+  /** Byte order of the keys of handles `a` and `b` (<0, 0, >0), both live. */
+  compareHandles(a: number, b: number): number {
+    const arena = this.#arena;
+    const sa = this.#keyOffsets[a]!;
+    const sb = this.#keyOffsets[b]!;
+    const la = this.#keyLengthsMinus1[a]! + 1;
+    const lb = this.#keyLengthsMinus1[b]! + 1;
+    const n = la < lb ? la : lb;
+    if (n > SHORT_KEY_BYTES) return arena.compare(arena, sb, sb + lb, sa, sa + la);
+    for (let i = 0; i < n; i++) {
+      const d = arena[sa + i]! - arena[sb + i]!;
+      if (d !== 0) return d;
+    }
+    return la - lb;
+  }
+
+  /** Byte order of the key of live `handle` against `key` (<0 iff the handle's key sorts first). */
+  compareKey(handle: number, key: Uint8Array): number {
+    const arena = this.#arena;
+    const s = this.#keyOffsets[handle]!;
+    const l = this.#keyLengthsMinus1[handle]! + 1;
+    const n = l < key.length ? l : key.length;
+    if (n > SHORT_KEY_BYTES) return arena.compare(key, 0, key.length, s, s + l);
+    for (let i = 0; i < n; i++) {
+      const d = arena[s + i]! - key[i]!;
+      if (d !== 0) return d;
+    }
+    return l - key.length;
   }
 
   fileId(handle: number): number {
@@ -215,12 +310,109 @@ export class Keydir {
     }
   }
 
+  /** Views of the current state (no copy; valid until the next insert/remove). */
+  toParts(): KeydirParts {
+    const n = this.#highWater;
+    return {
+      size: this.#size,
+      freeHead: this.#freeHead,
+      arenaGarbage: this.#arenaGarbage,
+      fileIds: this.#fileIds.subarray(0, n),
+      offsets: this.#offsets.subarray(0, n),
+      valueSizes: this.#valueSizes.subarray(0, n),
+      timestamps: this.#timestamps.subarray(0, n),
+      hashes: this.#hashes.subarray(0, n),
+      keyOffsets: this.#keyOffsets.subarray(0, n),
+      keyLengthsMinus1: this.#keyLengthsMinus1.subarray(0, n),
+      index: this.#index,
+      arena: this.#arena.subarray(0, this.#arenaUsed),
+      ordered: this.#ordered?.sortedHandles() ?? this.#importedOrder,
+    };
+  }
+
+  /**
+   * A keydir over `parts` (adopted, not copied), or a reason it is inconsistent. Checks what a
+   * lookup relies on, so even a checksummed image written by a buggy build cannot send a read
+   * out of bounds: every index slot names a live handle whose home is consistent, every live
+   * key lies inside the arena, and the counts agree. `fileCount` bounds the file ids.
+   */
+  static fromParts(parts: KeydirParts, fileCount: number): Keydir | string {
+    // Locals, not property reads per iteration: these loops run over every handle and slot.
+    const { fileIds, keyOffsets, keyLengthsMinus1, index, ordered, size } = parts;
+    const n = fileIds.length;
+    const slots = index.length;
+    const arenaBytes = parts.arena.length;
+    if (slots < MIN_CAPACITY || (slots & (slots - 1)) !== 0) return `index of ${slots} slots is not a power of two`;
+    if (size * MAX_LOAD_DEN > slots * MAX_LOAD_NUM || size > n) return `${size} entries do not fit ${slots} slots and ${n} handles`;
+    if (keyOffsets.length !== n || keyLengthsMinus1.length !== n) return 'columns of different lengths';
+    let live = 0;
+    for (let h = 0; h < n; h++) {
+      const f = fileIds[h]!;
+      if (f === NO_FILE) continue;
+      live++;
+      if (f >= fileCount) return `handle ${h} names file ${f} of ${fileCount}`;
+      if (keyOffsets[h]! + keyLengthsMinus1[h]! + 1 > arenaBytes) return `key of handle ${h} runs past the arena`;
+    }
+    if (live !== size) return `${live} live handles but ${size} entries`;
+    let used = 0;
+    for (let slot = 0; slot < slots; slot++) {
+      const stored = index[slot]!;
+      if (stored === 0) continue;
+      used++;
+      if (stored > n || fileIds[stored - 1] === NO_FILE) return `index slot ${slot} names a handle that is not live`;
+    }
+    if (used !== size) return `${used} index slots used but ${size} entries`;
+    // Every handle that is not live is on the free list, once: a bad chain would hand out a live handle.
+    const seen = new Uint8Array(n);
+    let free = 0;
+    for (let h = parts.freeHead; h !== NO_HANDLE; h = keyOffsets[h]! | 0) {
+      if (h < 0 || h >= n || fileIds[h] !== NO_FILE || seen[h] === 1) return `free list is broken at handle ${h}`;
+      seen[h] = 1;
+      free++;
+    }
+    if (free !== n - live) return `free list holds ${free} of ${n - live} free handles`;
+    if (ordered !== undefined) {
+      if (ordered.length !== size) return `ordered index of ${ordered.length} handles for ${size} entries`;
+      for (let i = 0; i < ordered.length; i++) {
+        const h = ordered[i]!;
+        if (h >= n || fileIds[h] === NO_FILE || seen[h] === 2) return `ordered index names handle ${h} twice or not live`;
+        seen[h] = 2;
+      }
+    }
+    const kd = new Keydir(0);
+    kd.#adopt(parts);
+    return kd;
+  }
+
+  #adopt(p: KeydirParts): void {
+    const n = p.fileIds.length;
+    this.#capacity = n;
+    this.#highWater = n;
+    this.#fileIds = p.fileIds;
+    this.#offsets = p.offsets;
+    this.#valueSizes = p.valueSizes;
+    this.#timestamps = p.timestamps;
+    this.#hashes = p.hashes;
+    this.#keyOffsets = p.keyOffsets;
+    this.#keyLengthsMinus1 = p.keyLengthsMinus1;
+    this.#index = p.index;
+    this.#mask = p.index.length - 1;
+    this.#arena = p.arena;
+    this.#arenaUsed = p.arena.length;
+    this.#arenaGarbage = p.arenaGarbage;
+    this.#size = p.size;
+    this.#freeHead = p.freeHead;
+    this.#importedOrder = p.ordered;
+  }
+
   /** Removes everything and returns to the initial capacity (releasing the large arrays). */
   clear(): void {
     this.#reset();
   }
 
   #reset(): void {
+    this.#ordered = undefined;
+    this.#importedOrder = undefined;
     this.#highWater = 0;
     this.#allocateEntries(this.#initialCapacity);
     const slots = nextPowerOfTwo(Math.ceil((this.#initialCapacity * MAX_LOAD_DEN) / MAX_LOAD_NUM));
@@ -252,7 +444,7 @@ export class Keydir {
       this.#freeHead = this.#keyOffsets[handle]! | 0;
       return handle;
     }
-    if (this.#highWater === this.#capacity) this.#allocateEntries(this.#capacity * 2);
+    if (this.#highWater === this.#capacity) this.#allocateEntries(Math.max(MIN_CAPACITY, this.#capacity * 2)) // an adopted image may hold 0 rows;
     return this.#highWater++;
   }
 

@@ -16,12 +16,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { DataFile } from './data-file.js';
-import { dataFileName, formatFileId, hintFileName } from './file-names.js';
+import { dataFileName, formatFileId, hintFileName, type FileId } from './file-names.js';
 import { decodeFileSet, FILE_SET, readFileSetBytes, type FileSet } from './file-set.js';
 import { FileTable } from './file-table.js';
 import { countHintEntries, readHint, readHintFile } from './hint-reader.js';
 import { commitScan, scanUncovered, type UncoveredScan } from './hint-coverage.js';
 import { Keydir } from './keydir.js';
+import type { ImageFile } from './keydir-image-format.js';
+import { readKeydirImage, type LoadedImage } from './keydir-image-reader.js';
 import { moveToLost } from './lost-files.js';
 import type { TornTailReason } from './record-scanner.js';
 import { planLoad, type LoadPlan, type PlannedFile } from './store-listing.js';
@@ -58,6 +60,10 @@ export interface LoadResult {
   filesFromHints: number;
   /** Data-file bytes read because no hint covered them. */
   bytesScanned: number;
+  /** Files whose records came from the keydir image (0 iff it was missing, stale or damaged). */
+  filesFromImage: number;
+  /** True iff the keydir image on disk describes the loaded store exactly (every file, to its end, hints included). */
+  imageExact: boolean;
   /** The file set the store was opened with; undefined iff it had none (written before file sets). */
   fileSet: FileSet | undefined;
   /**
@@ -66,6 +72,8 @@ export interface LoadResult {
    * output a moment after creating it, so unlisted files are expected there.
    */
   lost: string[];
+  /** Why a keydir image present was not used, iff its bytes were bad (a stale or missing one is not worth a warning). */
+  imageDamage: string | undefined;
 }
 
 /** Read-only attempts before a file that keeps vanishing under a busy writer is reported. */
@@ -116,19 +124,28 @@ function loadOnce(dir: string, writable: boolean, fileSet: FileSet | undefined):
   const plan = planLoad(fs.readdirSync(dir), fileSet);
   if (plan.missing.length > 0) throw new Reread(missingFile(plan.missing[0]!, fileSet, plan.missing));
 
-  // Hints are read up front so the keydir can be sized once instead of growing through every doubling.
-  const hints = plan.load.map((p) => readHintFile(path.join(dir, hintFileName(p.id))));
-  const keydir = new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h), 0));
+  // The image is read only for the files the plan loads, and never stands in for their checks:
+  // each is still opened, its sealed length compared with FILESET's, before anything applies.
+  const loaded = loadImage(dir, plan.load.map((p) => p.id));
+  const image = typeof loaded === 'object' ? loaded : undefined;
+  // Hints are read up front so the keydir can be sized once instead of growing through every
+  // doubling; those of files the image covers whole are not read up front (undefined), only if
+  // the file has grown since (the newest file the image lists may have: see loadFile).
+  const hints = plan.load.map((p, i) => (fullyCovered(image?.files[i]) ? undefined : readHintFile(path.join(dir, hintFileName(p.id)))));
+  const keydir = image?.keydir ?? new Keydir(hints.reduce((sum, h) => sum + countHintEntries(h!), 0));
   const table = new FileTable(keydir);
-  const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0, fileSet, lost: [] };
+  const imageDamage = typeof loaded === 'string' ? loaded : undefined;
+  const result: LoadResult = { table, keydir, tornTails: [], filesFromHints: 0, bytesScanned: 0, filesFromImage: 0, imageExact: false, fileSet, lost: [], imageDamage };
   const scans: [DataFile, UncoveredScan][] = [];
   try {
     plan.load.forEach((planned, i) => {
       const file = openPlanned(dir, planned, table.nextIndex, writable, fileSet);
       table.add(file);
-      const scan = loadFile(file, hints[i]!, planned, table, writable, result);
+      const scan = loadFile(file, hints[i], planned, table, writable, result, image?.files[i]);
       if (scan !== undefined) scans.push([file, scan]);
     });
+    result.imageExact =
+      image !== undefined && image.files.length === table.files.length && table.files.every((f, i) => f.size === image.files[i]!.coveredSize && fullyCovered(image.files[i]));
     if (writable) commit(dir, plan, scans, result);
     else result.lost = plan.orphans;
   } catch (err) {
@@ -158,9 +175,25 @@ function openPlanned(dir: string, planned: PlannedFile, index: number, writable:
   return file;
 }
 
-/** Applies `file`'s hint and scans what it does not cover; returns the scan for a writable open to commit. */
-function loadFile(file: DataFile, hintBytes: Buffer, planned: PlannedFile, table: FileTable, writable: boolean, result: LoadResult): UncoveredScan | undefined {
-  const hint = readHint(hintBytes, file.size, (e) => table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp));
+/**
+ * Applies `file`'s hint and scans what it does not cover; returns the scan for a writable open
+ * to commit. Records below what the keydir image covers (`imaged`) are in the keydir already:
+ * only newer ones apply.
+ */
+function loadFile(
+  file: DataFile,
+  hintBytes: Buffer | undefined,
+  planned: PlannedFile,
+  table: FileTable,
+  writable: boolean,
+  result: LoadResult,
+  imaged: ImageFile | undefined,
+): UncoveredScan | undefined {
+  const from = imaged === undefined ? 0 : startFromImage(file, imaged, result);
+  if (from === file.size) return undefined;
+  const hint = readHint(hintBytes ?? readHintFile(file.hintPath), file.size, (e) => {
+    if (e.offset >= from) table.apply(file, e.key, e.offset, e.valueSize, e.flags, e.timestamp);
+  });
   if (hint.coveredBeyondData !== undefined) {
     throw new KvsError(
       ErrorCodes.CORRUPTION,
@@ -174,7 +207,9 @@ function loadFile(file: DataFile, hintBytes: Buffer, planned: PlannedFile, table
   if (hint.coveredSize > 0) result.filesFromHints++;
   if (hint.coveredSize === file.size) return undefined;
 
-  const scan = scanUncovered(file, writable, planned.tornTailAllowed, (rec) => table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp));
+  const scan = scanUncovered(file, writable, planned.tornTailAllowed, (rec) => {
+    if (rec.offset >= from) table.apply(file, rec.key, rec.offset, rec.valueSize, rec.flags, rec.timestamp);
+  });
   const { outcome } = scan;
   result.bytesScanned += outcome.validEnd - hint.coveredSize;
   if (outcome.tornBytes > 0) {
@@ -195,6 +230,7 @@ function commit(dir: string, plan: LoadPlan, scans: [DataFile, UncoveredScan][],
 
 function warningsOf(result: LoadResult, writable: boolean, dir: string): string[] {
   const out = result.tornTails.map((t) => describeTornTail(t, writable));
+  if (result.imageDamage !== undefined) out.push(result.imageDamage);
   if (writable && result.lost.length > 0) {
     out.push(`${result.lost.length} file(s) that ${FILE_SET} does not list were found and not loaded: ${result.lost.join(', ')}; moved them to ${path.join(dir, 'lost')} (nothing was deleted)`);
   }
@@ -206,4 +242,32 @@ function warningsOf(result: LoadResult, writable: boolean, dir: string): string[
     );
   }
   return out;
+}
+
+// ---- the keydir image (keydir-image-reader.ts): one read instead of every hint ----
+
+/**
+ * The usable keydir image, or undefined. A damaged image is worth a warning; a missing or stale
+ * one is not (stores written before images, or not closed since the last write, have none).
+ */
+function loadImage(dir: string, dataIds: readonly FileId[]): LoadedImage | string | undefined {
+  if (dataIds.length === 0) return undefined;
+  const image = readKeydirImage(dir, dataIds);
+  if ('keydir' in image) return image;
+  return image.damaged ? `${image.reason}; loaded the keydir from the hint files instead (slower, same data)` : undefined;
+}
+
+function fullyCovered(imaged: ImageFile | undefined): boolean {
+  return imaged !== undefined && imaged.hintCovered === imaged.coveredSize;
+}
+
+/** Sets `file` up as the image left it; returns the offset from which its records must still be applied. */
+function startFromImage(file: DataFile, imaged: ImageFile, result: LoadResult): number {
+  file.liveBytes = imaged.liveBytes;
+  result.filesFromImage++;
+  if (imaged.coveredSize === file.size && fullyCovered(imaged)) {
+    file.hintCovered = imaged.hintCovered;
+    file.hintLength = imaged.hintLength;
+  }
+  return imaged.coveredSize;
 }

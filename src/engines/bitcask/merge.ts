@@ -10,19 +10,16 @@
  * Tombstones are not copied: every file older than the active file is an input, so no older
  * value remains for them to hide.
  *
- * Concurrency: each input file is processed synchronously; the merge yields to the event loop
- * between files. Writes meanwhile go to the active file, which is not an input; the keydir is
- * repointed only where it still points at the copied record.
+ * Concurrency: the merge runs in bounded synchronous slices and yields between them (and
+ * around its fsyncs). Writes meanwhile go to the active file, which is not an input; a slice
+ * copies a record only if the keydir still points at it, and repoints before it yields.
  */
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import { ErrorCodes, KvsError } from '../../engine/errors.js';
 import { fsyncDirSync } from '../../util/fs.js';
 import { DataFile } from './data-file.js';
 import type { FileTable } from './file-table.js';
-import type { FileId } from './file-names.js';
-import { readHint, readHintFile } from './hint-reader.js';
 import { appendHintChunk, HintChunkBuilder } from './hint-writer.js';
-import { FLAG_TOMBSTONE, HEADER_SIZE } from './record-format.js';
-import { scanRecords } from './record-scanner.js';
+import { FLAG_TOMBSTONE, FLAGS_OFFSET, HEADER_SIZE, KEY_SIZE_OFFSET, VALUE_SIZE_OFFSET } from './record-format.js';
 
 export interface MergeResult {
   inputFiles: number;
@@ -33,6 +30,12 @@ export interface MergeResult {
 }
 
 const WRITE_BUFFER = 1 << 20;
+
+/** How the merge gives way: `pause` between slices, `wait` around its fsyncs (see background-turns.ts). */
+export interface MergeTurns {
+  pause(): Promise<void>;
+  wait<T>(pending: Promise<T>): Promise<T>;
+}
 
 /** A copied record whose keydir entry moves to the output once its bytes are written. */
 interface PendingMove {
@@ -119,13 +122,18 @@ class OutputWriter {
     this.#moves = [];
   }
 
-  /** Makes every output and its complete hint durable, then gives the outputs their real names. */
-  publish(): void {
+  /**
+   * Makes every output durable and writes its complete hint, then gives the outputs their real
+   * names. The fsyncs run off the event loop; writes meanwhile go to the active file.
+   */
+  async publish(turns: MergeTurns): Promise<void> {
     this.flush();
     for (const { file, hint } of this.outputs) {
-      file.fsync();
+      await turns.wait(file.fsyncAsync());
+      // No fsync of the hint: its output is durable, and a hint that does not reach the disk
+      // fails its CRC, so the output is scanned instead.
       const chunk = hint.finish(file.size);
-      appendHintChunk(file.hintPath, 0, chunk);
+      appendHintChunk(file.hintPath, 0, chunk, false);
       file.hintLength = chunk.length;
       file.hintCovered = file.size;
     }
@@ -135,11 +143,21 @@ class OutputWriter {
   }
 }
 
+/** A slice visits at most this many keydir handles... */
+const SLICE_HANDLES = 16_384;
+/** ...and copies at most this many records or bytes, so no slice holds the event loop for more than a few ms. */
+const SLICE_RECORDS = 2_048;
+const SLICE_BYTES = 1 << 20;
+
 /**
  * Merges `inputs` (sealed files, oldest first, every file older than the active one) into
- * outputs named (major, firstMinor), (major, firstMinor + 1), ... `beforeDelete` runs after the
- * outputs are published and before any input is deleted: the engine makes the active file
- * durable there, since a key overwritten during the merge lives only there once its input goes.
+ * outputs named (major, firstMinor), (major, firstMinor + 1), ... The live records are found
+ * through the keydir, not by reading the inputs: each slice walks a range of keydir handles
+ * (which never move), picks those that point into an input, and copies them in file order.
+ * Nothing new can point into an input while the merge runs (writes go to the active file), so
+ * one pass over the handles finds every live record. `turns` paces the slices and the fsyncs.
+ * `beforeDelete` runs after the outputs are published and before any input is deleted: the engine makes every newer file durable there, since a key
+ * overwritten during the merge lives only there once its input goes.
  */
 export async function mergeFiles(
   dir: string,
@@ -148,28 +166,36 @@ export async function mergeFiles(
   major: number,
   firstMinor: number,
   maxFileSize: number,
-  beforeDelete: () => void,
+  turns: MergeTurns,
+  beforeDelete: () => Promise<void>,
 ): Promise<MergeResult> {
   const writer = new OutputWriter(dir, table, major, firstMinor, maxFileSize);
   const kd = table.keydir;
+  const isInput = new Uint8Array(table.nextIndex);
+  for (const input of inputs) isInput[input.index] = 1;
   let recordsCopied = 0;
   const inputBytes = inputs.reduce((sum, f) => sum + f.size, 0);
 
-  for (const input of inputs) {
-    /** Copies the record iff the keydir still points at it. */
-    const copyIfLive = (key: Buffer, offset: number, flags: number, valueSize: number, timestamp: number, record?: Buffer): void => {
-      if ((flags & FLAG_TOMBSTONE) !== 0) return;
-      const h = kd.find(key);
-      if (h < 0 || kd.fileId(h) !== input.index || kd.offset(h) !== offset) return;
-      const bytes = record ?? input.readRecord(offset, HEADER_SIZE + key.length + valueSize);
-      writer.copy(bytes, key, h, input, valueSize, timestamp);
-      recordsCopied++;
-    };
+  for (let cursor = 0; cursor < kd.handleLimit; ) {
+    const picked: number[] = [];
+    let bytes = 0;
+    const sliceEnd = Math.min(kd.handleLimit, cursor + SLICE_HANDLES);
+    for (; cursor < sliceEnd && picked.length < SLICE_RECORDS && bytes < SLICE_BYTES; cursor++) {
+      if (!kd.isLive(cursor)) continue;
+      const fileId = kd.fileId(cursor);
+      if (fileId >= isInput.length || isInput[fileId] === 0) continue;
+      picked.push(cursor);
+      bytes += HEADER_SIZE + kd.keyView(cursor).length + kd.valueSize(cursor);
+    }
+    // File order, then offset order: reads sweep each input forwards.
+    picked.sort((a, b) => kd.fileId(a) - kd.fileId(b) || kd.offset(a) - kd.offset(b));
     try {
-      if (input.hintCovered === input.size) {
-        readHint(readHintFile(input.hintPath), input.size, (e) => copyIfLive(e.key, e.offset, e.flags, e.valueSize, e.timestamp));
-      } else {
-        scanRecords(input.fd, input.name, input.size, 0, (r) => copyIfLive(r.key, r.offset, r.flags, r.valueSize, r.timestamp, r.record));
+      for (const h of picked) {
+        const input = table.byIndex(kd.fileId(h));
+        const key = kd.keyView(h);
+        const record = readLiveRecord(input, kd.offset(h), key, kd.valueSize(h));
+        writer.copy(record, key, h, input, kd.valueSize(h), kd.timestamp(h));
+        recordsCopied++;
       }
       writer.flush();
     } catch (err) {
@@ -178,12 +204,12 @@ export async function mergeFiles(
       writer.discardPending();
       throw err;
     }
-    await yieldToEventLoop();
+    await turns.pause();
   }
 
-  writer.publish();
+  await writer.publish(turns);
   assertNothingPointsInto(table, inputs);
-  beforeDelete();
+  await beforeDelete();
   for (const input of inputs) {
     table.delete(input);
     input.remove();
@@ -196,6 +222,27 @@ export async function mergeFiles(
     outputBytes: writer.outputs.reduce((sum, o) => sum + o.file.size, 0),
     recordsCopied,
   };
+}
+
+/**
+ * The record the keydir locates at `offset` of `input`, CRC-checked (by readRecord) and checked
+ * to be a put of exactly `key` with a `valueSize`-byte value: a merge copies only what it read intact.
+ */
+function readLiveRecord(input: DataFile, offset: number, key: Uint8Array, valueSize: number): Buffer {
+  const record = input.readRecord(offset, HEADER_SIZE + key.length + valueSize);
+  const matches =
+    record.readUInt32LE(KEY_SIZE_OFFSET) === key.length &&
+    record.readUInt32LE(VALUE_SIZE_OFFSET) === valueSize &&
+    (record[FLAGS_OFFSET]! & FLAG_TOMBSTONE) === 0 &&
+    Buffer.compare(record.subarray(HEADER_SIZE, HEADER_SIZE + key.length), key) === 0;
+  if (!matches) {
+    throw new KvsError(
+      ErrorCodes.CORRUPTION,
+      `bitcask data file ${input.name} is corrupt at byte offset ${offset}: the record there is not the one the keydir expects; the merge stopped and nothing was deleted`,
+      { details: { file: input.name, offset } },
+    );
+  }
+  return record;
 }
 
 /** The last check before deleting inputs: no key may still live in one. */
