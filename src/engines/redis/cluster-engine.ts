@@ -15,21 +15,15 @@ import { hashSlot } from './hash-slot.js';
 import { commonRangePrefix, KeySpace } from './key-space.js';
 import type { RedisOptions } from './options.js';
 import { PageSelection } from './page-selection.js';
+import { FIRST_CHUNK, MAX_CHUNK, redisSupports } from './redis-engine.js';
 
-export const redisClusterSupports: Supports = {
-  persistent: true,
-  orderedScan: true,
-  // MULTI/EXEC runs on one node, so a batch is atomic only when all its keys share a hash slot
-  // (e.g. a common {hash tag}); otherwise each slot's part applies on its own.
-  atomicBatch: false,
-  syncPolicies: ['never'],
-  compaction: false,
-  directory: false,
-};
-
-/** Values per round of GETs (one pipeline per master) while a page is yielded: small first, so a short scan reads little. */
-const FIRST_CHUNK = 1;
-const MAX_CHUNK = 256;
+/**
+ * A standalone server's supports but for batches: MULTI/EXEC runs on one node, so a batch is atomic
+ * only when all its keys share a hash slot (e.g. a common {hash tag}); otherwise each slot's part
+ * applies on its own. Scans read values in rounds of GETs (one pipeline per master), sized as the
+ * standalone engine's MGET chunks.
+ */
+export const redisClusterSupports: Supports = { ...redisSupports, atomicBatch: false };
 
 export class ClusterEngine extends BaseEngine {
   readonly name = 'redis';

@@ -28,8 +28,8 @@ export const redisSupports: Supports = {
 };
 
 /** Values per MGET during a scan: the first chunks are small so a short or limited scan reads little. */
-const FIRST_CHUNK = 1;
-const MAX_CHUNK = 256;
+export const FIRST_CHUNK = 1;
+export const MAX_CHUNK = 256;
 
 export class RedisEngine extends BaseEngine {
   readonly name = 'redis';
