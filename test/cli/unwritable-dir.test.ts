@@ -44,8 +44,7 @@ function idOf(user: string): { uid: number; gid: number } | undefined {
 
 /** `it` where the machine can make the case, else a skipped test whose name says why. */
 function itWhen(can: boolean, name: string, why: string, test: () => Promise<void>): void {
-  if (can) it(name, test);
-  else it.skip(`${name} (SKIPPED: ${why})`, test);
+  it.skipIf(!can)(can ? name : `${name} (SKIPPED: ${why})`, test);
 }
 
 /** Everything under `dir`: names and bytes, to show a refused write changed nothing. */
