@@ -5,11 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { openStore, type KvsEngine, type SyncPolicy } from '../../../src/index.js';
 import { KvService } from '../../../src/server/service/kv-service.js';
 import { startHttpServer, type HttpServerHandle, type HttpServerOptions } from '../../../src/server/http/index.js';
+import { tempStoreDir } from '../../support/temp-store-dir.js';
 
 export interface TestServer {
   /** http://127.0.0.1:PORT */
@@ -31,7 +30,7 @@ export interface TestServerOptions extends Partial<Omit<HttpServerOptions, 'host
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-http-'));
+  const dir = tempStoreDir('http');
   const { sync, engine: engineName = 'bitcask', ...rest } = options;
   const engine = await openStore({ engine: engineName, dir, sync: sync ?? 'never' });
   const service = new KvService(engine, { engine: engineName, dir, version: 'test' });

@@ -117,26 +117,34 @@ describe('slow consumers and heartbeats', () => {
   });
 
   it('a watcher that stops reading is told it lagged and disconnected, while every write completes', async () => {
-    const slow = watch(t);
-    const fast = watch(t, '?prefix=fast');
-    await Promise.all([slow.opened, fast.opened]);
-    slow.ws.pause(); // stop reading: the server's send buffer for it fills up
-    const bigKey = 'k'.repeat(60_000);
-    // Far more than the kernel's socket buffers plus the 64 KiB bound.
-    for (let i = 0; i < 400; i++) await t.service.set(`${bigKey}${i}`, 'v', 'http');
-    await t.service.set('fast-done', 'v', 'http');
-    expect(await t.engine.count()).toBe(401);
-    await fast.received(2);
-    expect(fast.messages[1]!.key).toBe('fast-done');
-    slow.ws.resume();
-    const { code } = await slow.closed;
-    expect(code).toBe(4001);
-    const last = slow.messages.at(-1)!;
-    expect(last.type).toBe('lagged');
-    expect(slow.messages.filter((m) => m.type === 'change').length).toBeLessThan(400);
-    expect((await scrape(t.base)).get('kvs_watch_lagged_total')).toBe(1);
-    fast.ws.close();
-    await fast.closed;
+    // A server of its own with heartbeats far apart: a paused watcher cannot answer pings, and
+    // this case is about the lag rule, not about a heartbeat dropping it first (writes that take
+    // longer than two 100 ms beats on a loaded machine would).
+    const t = await startTestServer({ watchBufferBytes: 64 * 1024, heartbeatMs: 60_000 });
+    try {
+      const slow = watch(t);
+      const fast = watch(t, '?prefix=fast');
+      await Promise.all([slow.opened, fast.opened]);
+      slow.ws.pause(); // stop reading: the server's send buffer for it fills up
+      const bigKey = 'k'.repeat(60_000);
+      // Far more than the kernel's socket buffers plus the 64 KiB bound.
+      for (let i = 0; i < 400; i++) await t.service.set(`${bigKey}${i}`, 'v', 'http');
+      await t.service.set('fast-done', 'v', 'http');
+      expect(await t.engine.count()).toBe(401);
+      await fast.received(2);
+      expect(fast.messages[1]!.key).toBe('fast-done');
+      slow.ws.resume();
+      const { code } = await slow.closed;
+      expect(code).toBe(4001);
+      const last = slow.messages.at(-1)!;
+      expect(last.type).toBe('lagged');
+      expect(slow.messages.filter((m) => m.type === 'change').length).toBeLessThan(400);
+      expect((await scrape(t.base)).get('kvs_watch_lagged_total')).toBe(1);
+      fast.ws.close();
+      await fast.closed;
+    } finally {
+      await t.close();
+    }
   });
 
   it('the server pings idle watchers', async () => {
@@ -170,10 +178,10 @@ describe('shutdown', () => {
   it('a port already in use is an IO_ERROR naming the address', async () => {
     const u = await startTestServer();
     try {
-      const { startHttpServer } = await import('../../../src/server/http/index.js');
-      const err = await startHttpServer(u.service, { host: '127.0.0.1', port: u.port, maxBodyBytes: 1024, log: () => {} }).catch((e: unknown) => e);
-      expect(err).toMatchObject({ code: 'IO_ERROR' });
-      expect(String((err as Error).message)).toContain(`127.0.0.1:${u.port}`);
+        const { startHttpServer } = await import('../../../src/server/http/index.js');
+        const err = await startHttpServer(u.service, { host: '127.0.0.1', port: u.port, maxBodyBytes: 1024, log: () => {} }).catch((e: unknown) => e);
+        expect(err).toMatchObject({ code: 'IO_ERROR' });
+        expect(String((err as Error).message)).toContain(`127.0.0.1:${u.port}`);
     } finally {
       await u.close();
     }

@@ -3,12 +3,11 @@
  * engine in a temp directory), on 127.0.0.1 with an ephemeral port.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { openStore } from '../../../src/engine/open-store.js';
 import type { RespLimits } from '../../../src/server/resp/limits.js';
 import { RespServer } from '../../../src/server/resp/resp-server.js';
 import { KvService } from '../../../src/server/service/kv-service.js';
+import { tempStoreDir } from '../../support/temp-store-dir.js';
 
 export interface TestServer {
   port: number;
@@ -21,7 +20,7 @@ export interface TestServer {
 
 export async function startTestServer(options: { engine?: string; requirepass?: string; limits?: Partial<RespLimits> } = {}): Promise<TestServer> {
   const engine = options.engine ?? 'memory';
-  const dir = engine === 'memory' ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-resp-'));
+  const dir = engine === 'memory' ? undefined : tempStoreDir('resp');
   const store = await openStore(dir === undefined ? { engine } : { engine, dir, sync: 'never' });
   const service = new KvService(store, { engine, dir: dir ?? '', version: 'test' });
   const logs: string[] = [];

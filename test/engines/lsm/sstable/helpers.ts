@@ -1,25 +1,17 @@
 /** Shared helpers for the table-layer tests: temp dirs, entry lists, building and reading tables. */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll } from 'vitest';
 import { EntryKind, compareInternal } from '../../../../src/engines/lsm/entry.js';
 import type { Entry } from '../../../../src/engines/lsm/iterators/array-iterator.js';
 import type { InternalIterator } from '../../../../src/engines/lsm/iterator.js';
 import { BlockCache } from '../../../../src/engines/lsm/sstable/block-cache.js';
 import { TableBuilder, DEFAULT_TABLE_OPTIONS, type TableMeta, type TableOptions } from '../../../../src/engines/lsm/sstable/table-builder.js';
 import { TableReader, newReadCounters, type ReadCounters } from '../../../../src/engines/lsm/sstable/table-reader.js';
+import { tempStoreDir } from '../../../support/temp-store-dir.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 /** A fresh temporary directory, removed after the test file. */
 export function tempDir(tag = 'sst'): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `kvs-lsm-${tag}-`));
-  dirs.push(d);
-  return d;
+  return tempStoreDir(`lsm-${tag}`);
 }
 
 export const b = (s: string): Buffer => Buffer.from(s, 'latin1');
