@@ -6,9 +6,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempStoreDir } from '../support/temp-store-dir.js';
 import { BIN, ROOT } from './run-kvs.js';
 
 const TRACE = path.join(ROOT, 'test', 'cli', 'fixtures', 'trace-imports.mjs');
@@ -42,7 +42,7 @@ const THIRD_PARTY_ADAPTERS = ['level', 'sqlite', 'lmdb', 'rocksdb'];
 
 describe('lazy engine loading', () => {
   it('kvs set and get on a bitcask store load the bitcask engine and no other', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    const cwd = tempStoreDir('lazy');
     try {
       expect(enginesLoaded(cwd, ['set', 'k', 'v'])).toEqual(['bitcask']);
       expect(enginesLoaded(cwd, ['get', 'k'])).toEqual(['bitcask']);
@@ -56,7 +56,7 @@ describe('lazy engine loading', () => {
   });
 
   it('kvs engines loads every engine (to tell whether each is usable)', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    const cwd = tempStoreDir('lazy');
     try {
       const loaded = enginesLoaded(cwd, ['engines']);
       expect(loaded).toContain('bitcask');
@@ -67,7 +67,7 @@ describe('lazy engine loading', () => {
   });
 
   it('kvs set, get and stats on a bitcask store load no native module (SQLite, LevelDB, LMDB, RocksDB) nor their adapters', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    const cwd = tempStoreDir('lazy');
     try {
       // stats runs through oclif, which is CommonJS: it shows that require() is traced too
       for (const args of [['set', 'k', 'v'], ['get', 'k'], ['stats']]) {
@@ -84,7 +84,7 @@ describe('lazy engine loading', () => {
   });
 
   it('kvs get on a sqlite store loads better-sqlite3 and no other native module', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    const cwd = tempStoreDir('lazy');
     try {
       expect(spawnSync(process.execPath, [BIN, 'set', 'k', 'v', '--engine', 'sqlite'], { cwd }).status).toBe(0);
       const lines = traceLines(cwd, ['get', 'k']);
@@ -100,7 +100,7 @@ describe('lazy engine loading', () => {
 
 describe('what the quick path loads', () => {
   it('kvs set, get, rm, count and ls load no oclif module and no command class; --help or a mistake on the same command still gets oclif', () => {
-    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'kvs-lazy-'));
+    const cwd = tempStoreDir('lazy');
     try {
       for (const args of [['set', 'k', 'v'], ['get', 'k'], ['count'], ['ls', '--values'], ['rm', 'k']]) {
         const lines = traceLines(cwd, args);
