@@ -87,7 +87,16 @@ export async function recover<T>(dir: string, options: LsmOptions, readOnly: boo
       // Only a writer can retire files, and a writer appends to the manifest (or replaces it)
       // before it deletes anything: an unchanged manifest means the file is gone for good.
       const settled = manifestIdentity(dir) === before;
-      if (!readOnly || settled || attempt >= READ_RETRIES) throw missing.corruption(readOnly ? { attempts: attempt, settled } : undefined);
+      if (!readOnly || settled) throw missing.corruption(readOnly ? { attempts: attempt, settled } : undefined);
+      if (attempt >= READ_RETRIES) {
+        // The manifest changed under every attempt: a live writer retires files faster than this
+        // open can read them. Nothing is shown to be damaged, so this is no CORRUPTION.
+        throw new KvsError(
+          ErrorCodes.LOCKED,
+          `${dir} is being changed by a live writer faster than a read-only open can follow (${attempt} attempts; ${missing.file} was retired meanwhile); nothing is damaged: retry, or read through the writer (a kvs server: --addr)`,
+          { details: { attempts: attempt, file: missing.file } },
+        );
+      }
       await delay(Math.min(50, 2 * attempt));
     }
   }
