@@ -2,23 +2,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type KvsEngine, type OpenOptions } from '../../src/index.js';
+import { openStore, type KvsEngine } from '../../src/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { kvs, removeTempDirs, tempDir } from './run-kvs.js';
+import { dump, kvs, removeTempDirs, tempDir } from './run-kvs.js';
 
 afterAll(removeTempDirs);
 
-/** Every entry of a store as [key hex, value hex], in byte order of keys. */
-async function dump(options: OpenOptions): Promise<[string, string][]> {
-  const db = await openStore({ readOnly: true, ...options });
-  try {
-    const out: [string, string][] = [];
-    for await (const [k, v] of db.scan()) out.push([k.toString('hex'), v.toString('hex')]);
-    return out;
-  } finally {
-    await db.close();
-  }
-}
 
 /** A bitcask store with text, binary and large entries, some overwritten or deleted; resolves to its dump. */
 async function seed(dir: string, keys = 2500): Promise<[string, string][]> {

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openStore, type OpenOptions } from '../../src/index.js';
 import { removeTempStoreDirs, tempStoreDir } from '../support/temp-store-dir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -58,3 +59,15 @@ export function kvs(args: readonly string[], options: RunOptions): Promise<KvsRe
 export const tempDir = (): string => tempStoreDir('cli');
 
 export const removeTempDirs = removeTempStoreDirs;
+
+/** Every entry of a store as [key hex, value hex], in byte order of keys (opened read-only). */
+export async function dump(options: OpenOptions): Promise<[string, string][]> {
+  const db = await openStore({ readOnly: true, ...options });
+  try {
+    const out: [string, string][] = [];
+    for await (const [k, v] of db.scan()) out.push([k.toString('hex'), v.toString('hex')]);
+    return out;
+  } finally {
+    await db.close();
+  }
+}

@@ -87,17 +87,24 @@ describe('rocksdb: flipped bytes in tables', () => {
   }, 120_000);
 });
 
+/**
+ * For an engine without checksums: flips a byte inside a stored value of `fileName`; the open
+ * serves, and exactly the flipped key is wrong, nothing else (what the library cannot see).
+ */
+async function expectOnlyTheFlippedValueWrong(engine: string, fileName: string): Promise<void> {
+  const ref = refs.get(engine)!;
+  const dir = freshCopy(ref, 'value-flip');
+  const file = path.join(dir, fileName);
+  const { offset, key } = offsetOfSomeValue(ref, file);
+  flip(file, offset);
+  const outcome = await openAndRead(ref, dir, ref.model);
+  expect(outcome.kind).toBe('served');
+  if (outcome.kind === 'served') expect({ wrong: outcome.wrong, missing: outcome.missing, resurrected: outcome.resurrected }).toEqual({ wrong: [key], missing: [], resurrected: [] });
+}
+
 describe('sqlite: flipped bytes (SQLite keeps no page checksums)', () => {
   it('LIMITATION: a flipped byte inside a stored value is served as data; the open and every other key are right', async () => {
-    const ref = refs.get('sqlite')!;
-    const dir = freshCopy(ref, 'value-flip');
-    const file = path.join(dir, 'kvs.sqlite');
-    const { offset, key } = offsetOfSomeValue(ref, file);
-    flip(file, offset);
-    const outcome = await openAndRead(ref, dir, ref.model);
-    expect(outcome.kind).toBe('served');
-    // What SQLite cannot see: exactly the flipped key is wrong, nothing else.
-    if (outcome.kind === 'served') expect({ wrong: outcome.wrong, missing: outcome.missing, resurrected: outcome.resurrected }).toEqual({ wrong: [key], missing: [], resurrected: [] });
+    await expectOnlyTheFlippedValueWrong('sqlite', 'kvs.sqlite');
   }, 60_000);
 
   it('a flipped byte in the database header is CORRUPTION naming kvs.sqlite, and changes nothing', async () => {
@@ -112,14 +119,7 @@ describe('sqlite: flipped bytes (SQLite keeps no page checksums)', () => {
 
 describe('lmdb: flipped bytes (LMDB keeps no checksums)', () => {
   it('LIMITATION: a flipped byte inside a stored value is served as data; the open and every other key are right', async () => {
-    const ref = refs.get('lmdb')!;
-    const dir = freshCopy(ref, 'value-flip');
-    const file = path.join(dir, 'data.mdb');
-    const { offset, key } = offsetOfSomeValue(ref, file);
-    flip(file, offset);
-    const outcome = await openAndRead(ref, dir, ref.model);
-    expect(outcome.kind).toBe('served');
-    if (outcome.kind === 'served') expect({ wrong: outcome.wrong, missing: outcome.missing, resurrected: outcome.resurrected }).toEqual({ wrong: [key], missing: [], resurrected: [] });
+    await expectOnlyTheFlippedValueWrong('lmdb', 'data.mdb');
   }, 60_000);
 
   it('a flipped byte in a meta page is CORRUPTION naming data.mdb and its offset, and changes nothing', async () => {

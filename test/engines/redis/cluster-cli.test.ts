@@ -1,9 +1,9 @@
 /** The CLI against a real Redis Cluster: migrate bitcask → cluster → bitcask key by key, bench, and the data commands. */
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type OpenOptions } from '../../../src/index.js';
+import { openStore } from '../../../src/index.js';
 import { startRedisCluster, type RedisCluster } from '../../support/redis-cluster.js';
-import { kvs, removeTempDirs, tempDir } from '../../cli/run-kvs.js';
+import { dump, kvs, removeTempDirs, tempDir } from '../../cli/run-kvs.js';
 import { spawnServer } from '../../server/resp/spawn-server.js';
 import { createClient } from 'redis';
 
@@ -16,17 +16,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-/** Every entry of a store as [key hex, value hex], in byte order of keys. */
-async function dump(options: OpenOptions): Promise<[string, string][]> {
-  const db = await openStore({ readOnly: true, ...options });
-  try {
-    const out: [string, string][] = [];
-    for await (const [k, v] of db.scan()) out.push([k.toString('hex'), v.toString('hex')]);
-    return out;
-  } finally {
-    await db.close();
-  }
-}
 
 describe('kvs against a Redis Cluster', () => {
   it('migrate bitcask -> cluster -> bitcask keeps every key and value byte for byte, binary ones included', async () => {
